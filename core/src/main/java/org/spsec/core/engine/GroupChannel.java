@@ -120,6 +120,10 @@ public final class GroupChannel implements AutoCloseable {
         if (payloadLength < 0 || payloadLength > StampLayout.MAX_PAYLOAD) {
             return Verdict.MALFORMED;
         }
+        if (mode == StampMode.AUTHENTICATE_ONLY && !clearPaddingIntact(frame, off + payloadLength, padding)) {
+            // Clear padding is outside the tag in this mode; senders always pad with FFh.
+            return Verdict.MALFORMED;
+        }
         long t = Timestamps.expand(StampLayout.headerLow12(header), now);
         if (!window.accepts(t, now)) {
             return Verdict.OUTSIDE_WINDOW;
@@ -181,6 +185,14 @@ public final class GroupChannel implements AutoCloseable {
         }
         System.arraycopy(frame, off, out, outOff, payloadLength);
         return true;
+    }
+
+    private static boolean clearPaddingIntact(byte[] frame, int from, int padding) {
+        int acc = 0;
+        for (int i = from; i < from + padding; i++) {
+            acc |= ~frame[i] & 0xFF;
+        }
+        return acc == 0;
     }
 
     private byte[] scratch(int n) {
