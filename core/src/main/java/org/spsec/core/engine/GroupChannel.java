@@ -59,6 +59,8 @@ public final class GroupChannel implements AutoCloseable {
 
     public CommunicationKeyRing keys() { return keys; }
 
+    public ReplayGuard replayGuard() { return replay; }
+
     /** See {@link CommunicationKeyRing#prepare}; call at {@link CommunicationKeyRing#nextPreparation}. */
     public void prepare(long now) {
         keys.prepare(now);

@@ -58,6 +58,12 @@ public final class ReplayGuard {
         }
     }
 
+    /** Forgets every accepted frame (after a resynchronization with new keys the history is moot). */
+    public void clear() {
+        Arrays.fill(highest, 0L);
+        Arrays.fill(bitmap, 0L);
+    }
+
     /** Identifiers tracked so far. */
     public int trackedIdentifiers() {
         return ids.size();
