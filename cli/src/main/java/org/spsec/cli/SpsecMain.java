@@ -1,0 +1,79 @@
+package org.spsec.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The {@code spsec} command. Exit codes: 0 success, 1 failure, 2 usage error. A user mistake
+ * gets one clear line; stack traces only with {@code --debug}.
+ */
+@Command(name = "spsec",
+        mixinStandardHelpOptions = true,
+        versionProvider = SpsecMain.Version.class,
+        description = "SPsec for Java: the security sublayer for CAN FD (Security Stamp and control plane).",
+        subcommands = {DemoCommand.class, KeysCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Examples:",
+                "  spsec demo                     run the data-plane demonstration",
+                "  spsec keys generate keys.txt   write a fresh key file",
+                "  spsec help demo                options of one command"})
+public final class SpsecMain implements Runnable {
+    public static final int EXIT_FAILURE = 1;
+    public static final int EXIT_USAGE = 2;
+
+    @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT, description = "Print stack traces of errors.")
+    boolean debug;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    }
+
+    /** Runs the command with the given streams and returns the exit code (tests call this). */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        SpsecMain root = new SpsecMain();
+        CommandLine cl = new CommandLine(root);
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExitCodeExceptionMapper(e -> e instanceof CommandLine.ParameterException ? EXIT_USAGE : EXIT_FAILURE);
+        cl.setParameterExceptionHandler((ex, a) -> {
+            err.println("spsec: " + ex.getMessage());
+            err.println("Try 'spsec " + ex.getCommandLine().getCommandSpec().qualifiedName().replaceFirst("^spsec ?", "")
+                    .concat(" --help").strip() + "' for usage.");
+            return EXIT_USAGE;
+        });
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            if (ex instanceof UserException u) {
+                err.println("spsec: " + u.getMessage());
+                return u.exitCode();
+            }
+            if (root.debug) {
+                ex.printStackTrace(err);
+            } else {
+                err.println("spsec: internal error: " + ex + " (run with --debug for details)");
+            }
+            return EXIT_FAILURE;
+        });
+        int code = cl.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    /** The version from the jar manifest, or "development" when run from classes. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = SpsecMain.class.getPackage().getImplementationVersion();
+            return new String[] {"spsec " + (v == null ? "(development build)" : v) + ", Java " + Runtime.version()};
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package org.spsec.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.spsec.core.keys.KeyFile;
+
+class SpsecMainTest {
+    @TempDir
+    Path tmp;
+
+    private record Run(int code, String out, String err) {}
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = SpsecMain.execute(new PrintWriter(out), new PrintWriter(err), args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void demoPassesAndIsReproducibleWithASeed() {
+        Run a = run("demo", "--seed", "7");
+        assertThat(a.code).as(a.out + a.err).isZero();
+        assertThat(a.out).contains("RESULT: PASS").contains("forged frame (no key)").contains("replay")
+                .contains("outside-window").contains("no nonce collisions");
+        assertThat(run("demo", "--seed", "7").out).isEqualTo(a.out);
+    }
+
+    @Test
+    void demoWithManyParticipants() {
+        Run r = run("demo", "--participants", "12", "--seed", "1");
+        assertThat(r.code).as(r.out).isZero();
+        assertThat(r.out).contains("P12");
+    }
+
+    @Test
+    void usageErrorsExitTwoWithOneLineAndNoStackTrace() {
+        Run r = run("demo", "--participants", "1");
+        assertThat(r.code).isEqualTo(2);
+        assertThat(r.err).isEqualTo("spsec: --participants must be 2..127, got 1" + System.lineSeparator());
+
+        Run unknown = run("demo", "--bogus");
+        assertThat(unknown.code).isEqualTo(2);
+        assertThat(unknown.err).contains("Unknown option: '--bogus'").contains("spsec demo --help").doesNotContain("\tat ");
+
+        Run notANumber = run("demo", "--participants", "five");
+        assertThat(notANumber.code).isEqualTo(2);
+        assertThat(notANumber.err).contains("'five' is not an int");
+    }
+
+    @Test
+    void helpAndVersion() {
+        Run help = run("--help");
+        assertThat(help.code).isZero();
+        assertThat(help.out).contains("demo").contains("keys").contains("Examples:");
+        assertThat(run("demo", "--help").out).contains("--participants").contains("Examples:");
+        assertThat(run("--version").out).startsWith("spsec ");
+    }
+
+    @Test
+    void keysGenerateWritesAnOwnerOnlyFileThatImports() throws Exception {
+        Path file = tmp.resolve("keys.txt");
+        Run r = run("keys", "generate", file.toString());
+        assertThat(r.code).as(r.err).isZero();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(KeyFile.parse(Files.readString(file))).hasSize(3);
+
+        Run again = run("keys", "generate", file.toString());
+        assertThat(again.code).isEqualTo(1);
+        assertThat(again.err).contains("exists; use --force");
+        assertThat(run("keys", "generate", "--force", file.toString()).code).isZero();
+
+        Run missingDir = run("keys", "generate", tmp.resolve("no/such/dir/keys.txt").toString());
+        assertThat(missingDir.code).isEqualTo(1);
+        assertThat(missingDir.err).startsWith("spsec: cannot write").doesNotContain("\tat ");
+    }
+}
