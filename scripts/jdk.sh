@@ -35,7 +35,7 @@ build_if_stale() {
     return 1
   fi
   echo "spsec: building ($modules; first use or sources changed)..." >&2
-  if ! (cd "$root" && mvn -B -q -DskipTests -pl "$modules" -am package) >&2; then
+  if ! (set -o pipefail; cd "$root" && mvn -B -q -DskipTests -pl "$modules" -am package 2>&1 | sed -u -e 's/\x1b\[[0-9;]*m//g' -e '/^$/d' >&2); then
     echo "spsec: the build failed; run 'mvn -pl $modules -am package' to see why" >&2
     return 1
   fi
