@@ -22,12 +22,13 @@ class ArchitectureTest {
     private static final Map<String, List<String>> ALLOWED = Map.of(
             "bytes", List.of(),
             "crypto", List.of("bytes"),
-            "model", List.of("bytes"),
+            "model", List.of("bytes", "keys"),
             "time", List.of("bytes"),
             "keys", List.of("bytes", "crypto", "time"),
             "canfd", List.of("bytes", "model", "keys", "time"),
             "engine", List.of("bytes", "crypto", "keys", "time", "model", "canfd"),
-            "store", List.of("bytes", "keys", "time"));
+            "store", List.of("bytes", "keys", "time"),
+            "role", List.of("bytes", "crypto", "keys", "time", "model", "canfd", "engine"));
 
     /** Forbidden in every package but store: I/O, threads, wall-clock time, weak randomness. */
     private static final List<String> SANS_IO_FORBIDDEN = List.of(

@@ -1,0 +1,484 @@
+package org.spsec.core.role;
+
+import java.io.ByteArrayOutputStream;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import org.spsec.core.bytes.DecodeException;
+import org.spsec.core.canfd.CanFdLength;
+import org.spsec.core.canfd.CanFrame;
+import org.spsec.core.canfd.ControlId;
+import org.spsec.core.canfd.FrameKind;
+import org.spsec.core.canfd.message.ClientHello;
+import org.spsec.core.canfd.message.RegisterHeader;
+import org.spsec.core.canfd.message.ServerHello;
+import org.spsec.core.canfd.message.WriteStatus;
+import org.spsec.core.crypto.Aead;
+import org.spsec.core.crypto.AeadAlgorithm;
+import org.spsec.core.engine.SessionCipher;
+import org.spsec.core.keys.KeyDerivation;
+import org.spsec.core.keys.RootKey;
+import org.spsec.core.keys.RootKeyKind;
+import org.spsec.core.model.Cpmt;
+import org.spsec.core.model.ParticipantId;
+import org.spsec.core.model.Register;
+import org.spsec.core.model.RegisterAccess;
+import org.spsec.core.role.ConfiguratorResult.Operation;
+
+/**
+ * The Configurator, sans I/O: opens sessions with the Zero, Provisioning or Integrator key,
+ * reads and writes registers (segmented both ways) and terminates. Operations are queued and run
+ * one at a time; each ends in a {@link ConfiguratorResult} ({@link #pollResult()}).
+ *
+ * <p>The participant answers nothing to a refused request (as the reference does), so refusals the
+ * rules predict (unknown register, access denied, wrong length) are reported before anything is
+ * sent, and a silence after a valid request is a time-out. After a failed step the rest of that
+ * session's queued operations fail too, without being sent.
+ */
+public final class ConfiguratorEngine implements Endpoint {
+    private enum Phase { IDLE, AWAIT_SERVER_HELLO, AWAIT_SERVER_FINISHED, OPEN, AWAIT_RESPONSE }
+
+    private record Step(Operation op, RootKey key, byte[] value) {}
+
+    /** Attempts per step before it fails (the first try included). */
+    private static final int ATTEMPTS = 4;
+
+    private final AeadAlgorithm algorithm;
+    private final SecureRandom random;
+    private final long responseTimeout;
+    private int attempt;
+    private final Outbox outbox = new Outbox();
+    private final ArrayDeque<Step> queue = new ArrayDeque<>();
+    private final ArrayDeque<ConfiguratorResult> results = new ArrayDeque<>();
+
+    private Phase phase = Phase.IDLE;
+    private Step current;
+    private long deadline = TimerTable.NONE;
+    // session
+    private ParticipantId target;
+    private RootKeyKind kind;
+    private RootKey key;
+    private byte[] clientRandom;
+    private byte[] serverRandom;
+    private int selector;
+    private SessionCipher cipher;
+    private long next;
+    private byte[] clientFinishedTag;
+    // request in flight
+    private Cpmt awaiting;
+    private long awaitingCounter;
+    private int awaitingLength;
+    private boolean sawForgery;
+    private ByteArrayOutputStream readBuffer;
+    private long readLength;
+    private int writeOffset;
+
+    public ConfiguratorEngine(AeadAlgorithm algorithm, SecureRandom random, Duration responseTimeout) {
+        this.algorithm = algorithm;
+        this.random = random;
+        this.responseTimeout = responseTimeout.toNanos();
+    }
+
+    /** SPEC section 9: 100 ms per response. */
+    public ConfiguratorEngine(AeadAlgorithm algorithm, SecureRandom random) {
+        this(algorithm, random, Duration.ofMillis(100));
+    }
+
+    // ---------------------------------------------------------------- operations
+
+    /** Opens a session with {@code participant} using {@code key} (Zero, Provisioning or Integrator; borrowed). */
+    public void open(long now, ParticipantId participant, RootKey key) {
+        enqueue(now, new Step(new Operation(Operation.Kind.OPEN, participant.value(), -1, 0), key, null));
+    }
+
+    public void read(long now, ParticipantId participant, int register) {
+        enqueue(now, new Step(new Operation(Operation.Kind.READ, participant.value(), register, 0), null, null));
+    }
+
+    public void write(long now, ParticipantId participant, int register, byte[] value) {
+        enqueue(now, new Step(new Operation(Operation.Kind.WRITE, participant.value(), register, value.length), null, value.clone()));
+    }
+
+    public void terminate(long now, ParticipantId participant) {
+        enqueue(now, new Step(new Operation(Operation.Kind.TERMINATE, participant.value(), -1, 0), null, null));
+    }
+
+    /** Whether operations are queued or running. */
+    public boolean busy() {
+        return current != null || !queue.isEmpty();
+    }
+
+    public ConfiguratorResult pollResult() { return results.poll(); }
+
+    @Override
+    public CanFrame pollTransmit() { return outbox.pollTransmit(); }
+
+    @Override
+    public NodeEvent pollEvent() { return outbox.pollEvent(); }
+
+    @Override
+    public long nextDeadline() { return deadline; }
+
+    private void enqueue(long now, Step s) {
+        queue.add(s);
+        if (current == null) {
+            startNext(now);
+        }
+    }
+
+    private void startNext(long now) {
+        while (current == null && !queue.isEmpty()) {
+            current = queue.poll();
+            start(now, current);
+        }
+    }
+
+    private void start(long now, Step s) {
+        attempt = 1;
+        begin(now, s);
+    }
+
+    /** Starts (or restarts, after a time-out) a step from its first message. */
+    private void begin(long now, Step s) {
+        Operation op = s.op();
+        switch (op.kind()) {
+            case OPEN -> hello(now, s);
+            case READ -> {
+                if (!sessionWith(op)) {
+                    fail(now, ConfiguratorError.NOT_OPEN, "no open session with P" + op.participant());
+                    return;
+                }
+                RegisterAccess.Refusal r = RegisterAccess.read(op.register(), kind);
+                if (r != RegisterAccess.Refusal.NONE) {
+                    fail(now, error(r), explain(r, op.register(), false));
+                    return;
+                }
+                readBuffer = new ByteArrayOutputStream();
+                // Like the reference configurator, announce the size we expect (the vectors show 1 for 50h).
+                int announced = Register.ofCode(op.register()).maxSize();
+                request(now, Cpmt.READ_INITIATE, new RegisterHeader(op.register(), announced).encode(), RegisterHeader.LENGTH);
+            }
+            case WRITE -> {
+                if (!sessionWith(op)) {
+                    fail(now, ConfiguratorError.NOT_OPEN, "no open session with P" + op.participant());
+                    return;
+                }
+                // Most permissive view of the ladder: the Configurator cannot know which keys the participant holds.
+                RegisterAccess.Refusal r = RegisterAccess.write(op.register(), op.length(), kind, false, false);
+                if (r != RegisterAccess.Refusal.NONE) {
+                    fail(now, error(r), explain(r, op.register(), true));
+                    return;
+                }
+                writeOffset = 0;
+                request(now, Cpmt.WRITE_INITIATE, new RegisterHeader(op.register(), op.length()).encode(), RegisterHeader.LENGTH);
+            }
+            case TERMINATE -> {
+                if (!sessionWith(op)) {
+                    fail(now, ConfiguratorError.NOT_OPEN, "no open session with P" + op.participant());
+                    return;
+                }
+                request(now, Cpmt.TERMINATE, new byte[0], 0);
+            }
+        }
+    }
+
+    private boolean sessionWith(Operation op) {
+        return phase == Phase.OPEN && target != null && target.value() == op.participant();
+    }
+
+    // ---------------------------------------------------------------- handshake
+
+    private void hello(long now, Step s) {
+        closeSession();
+        sawForgery = false;
+        if (!s.key().kind().opensSessions()) {
+            fail(now, ConfiguratorError.ACCESS_DENIED, "sessions cannot be opened with the " + s.key().kind() + " key");
+            return;
+        }
+        target = ParticipantId.of(s.op().participant());
+        key = s.key();
+        kind = key.kind();
+        selector = kind.selector();
+        clientRandom = new byte[KeyDerivation.RANDOM_LENGTH];
+        random.nextBytes(clientRandom);
+        send(CanFrame.extended(ControlId.clientHello(target).encode(), new ClientHello(selector, clientRandom).encode()));
+        phase = Phase.AWAIT_SERVER_HELLO;
+        deadline = now + responseTimeout;
+    }
+
+    private void serverHello(long now, CanFrame frame) {
+        try {
+            serverRandom = ServerHello.decode(frame.data()).serverRandom();
+        } catch (DecodeException e) {
+            return;
+        }
+        cipher = SessionCipher.open(algorithm, key, clientRandom, serverRandom);
+        long cnt0 = SessionCipher.initialCounter(clientRandom, serverRandom);
+        int cfId = ControlId.session(Cpmt.FINISHED, cnt0 + 1, true, target).encode();
+        clientFinishedTag = cipher.finishedTag(cnt0 + 1, SessionCipher.clientFinishedAad(selector, clientRandom, serverRandom, cfId));
+        send(CanFrame.extended(cfId, clientFinishedTag));
+        next = cnt0 + 2;
+        phase = Phase.AWAIT_SERVER_FINISHED;
+        deadline = now + responseTimeout;
+    }
+
+    private void serverFinished(long now, ControlId id, CanFrame frame) {
+        long sf = next;
+        if (id.counterByte() != (int) (sf & 0xFF)) {
+            return;
+        }
+        int cfId = ControlId.session(Cpmt.FINISHED, sf - 1, true, target).encode();
+        byte[] transcript = SessionCipher.serverFinishedAad(cfId, clientRandom, serverRandom, clientFinishedTag, frame.id());
+        if (frame.length() < Aead.TAG_LENGTH || !cipher.verifyFinished(sf, transcript, frame.data(), 0)) {
+            sawForgery = true;
+            return;
+        }
+        next = sf + 1;
+        phase = Phase.OPEN;
+        succeed(now, null);
+    }
+
+    // ---------------------------------------------------------------- requests
+
+    private void request(long now, Cpmt type, byte[] plaintext, int responseLength) {
+        if (next + 2 >= SessionCipher.COUNTER_LIMIT) {
+            fail(now, ConfiguratorError.COUNTER_EXHAUSTED, "session counter exhausted; open a new session");
+            return;
+        }
+        long counter = next;
+        int canId = ControlId.session(type, counter, true, target).encode();
+        byte[] body = cipher.seal(counter, canId, plaintext);
+        send(CanFrame.extended(canId, fill(body)));
+        next = counter + 1; // consumed even if no response comes (the participant stays silent on errors)
+        awaiting = type;
+        awaitingCounter = counter + 1;
+        awaitingLength = responseLength;
+        sawForgery = false;
+        phase = Phase.AWAIT_RESPONSE;
+        deadline = now + responseTimeout;
+    }
+
+    private void response(long now, ControlId id, CanFrame frame) {
+        if (id.type() != awaiting || id.counterByte() != (int) (awaitingCounter & 0xFF)) {
+            return;
+        }
+        byte[] plaintext = cipher.open(awaitingCounter, frame.id(), frame.data(), awaitingLength);
+        if (plaintext == null) {
+            sawForgery = true; // keep waiting: the genuine response may still come
+            return;
+        }
+        next = awaitingCounter + 1;
+        phase = Phase.OPEN;
+        deadline = TimerTable.NONE;
+        Operation op = current.op();
+        switch (awaiting) {
+            case READ_INITIATE -> {
+                readLength = header(now, plaintext);
+                if (readLength < 0) {
+                    return;
+                }
+                continueRead(now);
+            }
+            case READ_SEGMENT -> {
+                readBuffer.writeBytes(plaintext);
+                continueRead(now);
+            }
+            case WRITE_INITIATE -> {
+                if (header(now, plaintext) != op.length()) {
+                    fail(now, ConfiguratorError.REFUSED, "participant echoed a different length");
+                    return;
+                }
+                continueWrite(now);
+            }
+            case WRITE_SEGMENT -> {
+                int status;
+                try {
+                    status = WriteStatus.decode(plaintext).status();
+                } catch (DecodeException e) {
+                    status = -1;
+                }
+                if (status != WriteStatus.OK) {
+                    fail(now, ConfiguratorError.REFUSED, String.format("P%d refused the value of %02Xh (status %d)",
+                            op.participant(), op.register(), status));
+                    return;
+                }
+                continueWrite(now);
+            }
+            case TERMINATE -> {
+                closeSession();
+                succeed(now, null);
+            }
+            default -> { }
+        }
+    }
+
+    private long header(long now, byte[] plaintext) {
+        try {
+            RegisterHeader h = RegisterHeader.decode(plaintext);
+            if (h.register() != current.op().register()) {
+                fail(now, ConfiguratorError.REFUSED, "participant answered for another register");
+                return -1;
+            }
+            return h.length();
+        } catch (DecodeException e) {
+            fail(now, ConfiguratorError.REFUSED, "malformed register header: " + e.getMessage());
+            return -1;
+        }
+    }
+
+    private void continueRead(long now) {
+        long remaining = readLength - readBuffer.size();
+        if (remaining <= 0) {
+            succeed(now, readBuffer.toByteArray());
+            return;
+        }
+        request(now, Cpmt.READ_SEGMENT, new byte[0], (int) Math.min(SessionServer.READ_SEGMENT_DATA, remaining));
+    }
+
+    private void continueWrite(long now) {
+        byte[] value = current.value();
+        if (writeOffset >= value.length) {
+            succeed(now, null);
+            return;
+        }
+        int n = Math.min(SessionServer.WRITE_SEGMENT_DATA, value.length - writeOffset);
+        byte[] chunk = Arrays.copyOfRange(value, writeOffset, writeOffset + n);
+        writeOffset += n;
+        request(now, Cpmt.WRITE_SEGMENT, chunk, WriteStatus.LENGTH);
+    }
+
+    // ---------------------------------------------------------------- input
+
+    @Override
+    public void handleFrame(long now, CanFrame frame) {
+        if (target == null || phase == Phase.IDLE || phase == Phase.OPEN || !frame.extended()) {
+            return;
+        }
+        ControlId id = ControlId.tryDecode(frame.id(), true);
+        if (id == null || id.kind() != FrameKind.SESSION || id.toParticipant() || id.participant() != target.value()) {
+            return;
+        }
+        switch (phase) {
+            case AWAIT_SERVER_HELLO -> {
+                if (id.type() == Cpmt.HELLO) {
+                    serverHello(now, frame);
+                }
+            }
+            case AWAIT_SERVER_FINISHED -> {
+                if (id.type() == Cpmt.FINISHED) {
+                    serverFinished(now, id, frame);
+                }
+            }
+            case AWAIT_RESPONSE -> response(now, id, frame);
+            default -> { }
+        }
+    }
+
+    @Override
+    public void handleTimeout(long now) {
+        if (now < deadline) {
+            return;
+        }
+        deadline = TimerTable.NONE;
+        Operation op = current.op();
+        boolean retry = attempt < ATTEMPTS;
+        switch (phase) {
+            case AWAIT_SERVER_HELLO, AWAIT_SERVER_FINISHED -> {
+                if (retry && !sawForgery) {
+                    attempt++;
+                    hello(now, current); // a lost Hello or Finished: start the handshake afresh
+                } else if (phase == Phase.AWAIT_SERVER_HELLO) {
+                    fail(now, ConfiguratorError.PARTICIPANT_ABSENT,
+                            "no ServerHello from " + target + ": participant absent, or it holds no " + kind + " key");
+                } else {
+                    fail(now, ConfiguratorError.AUTHENTICATION_FAILED, sawForgery
+                            ? "ServerFinished did not verify"
+                            : target + " refused the ClientFinished: wrong " + kind + " key (or every attempt was lost)");
+                }
+            }
+            case AWAIT_RESPONSE -> {
+                phase = Phase.OPEN;
+                // Ours: skip one counter value. If the participant did answer and only its response was
+                // lost, that value carried its response; reusing it would reuse a nonce under the session key.
+                next++;
+                if (retry && !sawForgery) {
+                    attempt++;
+                    begin(now, current); // reads and writes restart from their Initiate: nothing is applied twice
+                } else if (sawForgery) {
+                    fail(now, ConfiguratorError.AUTHENTICATION_FAILED, "the response to " + op + " did not verify");
+                } else if (awaiting == Cpmt.WRITE_INITIATE && Register.ofCode(op.register()) != null
+                        && Register.ofCode(op.register()).write() == Register.Write.INTEGRATOR_LADDER) {
+                    fail(now, ConfiguratorError.TIMEOUT, "no answer to " + op
+                            + " (the participant refuses it if its Integrator key is already installed)");
+                } else {
+                    fail(now, ConfiguratorError.TIMEOUT, "no answer to " + awaiting + " of " + op + " after " + ATTEMPTS + " attempts");
+                }
+            }
+            default -> { }
+        }
+    }
+
+    // ---------------------------------------------------------------- results
+
+    private void succeed(long now, byte[] value) {
+        results.add(new ConfiguratorResult(now, current.op(), true, value, null, null));
+        current = null;
+        startNext(now);
+    }
+
+    private void fail(long now, ConfiguratorError error, String message) {
+        Operation failed = current.op();
+        results.add(new ConfiguratorResult(now, failed, false, null, error, message));
+        current = null;
+        boolean sessionLost = phase != Phase.OPEN;
+        if (sessionLost) {
+            closeSession();
+        }
+        // Without a session the rest of its queued steps cannot succeed; a later OPEN starts afresh.
+        while (sessionLost && !queue.isEmpty() && queue.peek().op().kind() != Operation.Kind.OPEN) {
+            Step skipped = queue.poll();
+            results.add(new ConfiguratorResult(now, skipped.op(), false, null, ConfiguratorError.NOT_OPEN,
+                    "skipped: " + failed + " failed"));
+        }
+        startNext(now);
+    }
+
+    private void closeSession() {
+        if (cipher != null) {
+            cipher.close();
+        }
+        cipher = null;
+        phase = Phase.IDLE;
+        deadline = TimerTable.NONE;
+    }
+
+    private static ConfiguratorError error(RegisterAccess.Refusal r) {
+        return switch (r) {
+            case UNKNOWN_REGISTER -> ConfiguratorError.UNKNOWN_REGISTER;
+            case WRONG_LENGTH -> ConfiguratorError.WRONG_LENGTH;
+            default -> ConfiguratorError.ACCESS_DENIED;
+        };
+    }
+
+    private String explain(RegisterAccess.Refusal r, int register, boolean write) {
+        Register reg = Register.ofCode(register);
+        return switch (r) {
+            case UNKNOWN_REGISTER -> String.format("unknown register %02Xh", register);
+            case WRONG_LENGTH -> String.format("register %s takes %s%d bytes, not %d", reg, reg.variable() ? "1.." : "",
+                    reg.maxSize(), current.op().length());
+            default -> String.format("access denied: register %s cannot be %s in a %s session", reg,
+                    write ? "written" : "read", kind.name().toLowerCase(java.util.Locale.ROOT));
+        };
+    }
+
+    /** Frames carry a legal CAN FD length; fill after the tag is ignored by receivers (SocketCAN fills with 00h). */
+    private static byte[] fill(byte[] body) {
+        int legal = CanFdLength.roundUp(body.length);
+        return legal == body.length ? body : Arrays.copyOf(body, legal);
+    }
+
+    private void send(CanFrame f) {
+        outbox.send(f);
+    }
+}

@@ -1,0 +1,25 @@
+package org.spsec.core.role;
+
+import org.spsec.core.canfd.CanFrame;
+
+/**
+ * The one surface of every role: frames and the current time go in; frames to send, events and
+ * the next deadline come out. {@code now} is monotonic nanoseconds from the driver's clock (real
+ * or simulated). Not thread-safe: one driver thread per endpoint.
+ */
+public interface Endpoint {
+    /** A frame received from the bus at {@code now}. */
+    void handleFrame(long now, CanFrame frame);
+
+    /** Called at (or after) {@link #nextDeadline()}. */
+    void handleTimeout(long now);
+
+    /** The next frame to send, or null. */
+    CanFrame pollTransmit();
+
+    /** The next event for the host, or null. */
+    NodeEvent pollEvent();
+
+    /** When {@link #handleTimeout} wants to run next, or {@code Long.MAX_VALUE}. */
+    long nextDeadline();
+}

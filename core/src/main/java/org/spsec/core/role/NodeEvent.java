@@ -1,0 +1,48 @@
+package org.spsec.core.role;
+
+import org.spsec.core.bytes.Hex;
+import org.spsec.core.model.ParticipantState;
+import org.spsec.core.model.SecurityEvent;
+
+/**
+ * What a role reports to its host application (the internal control plane). {@code at} is the
+ * node's monotonic time in nanoseconds; {@code participant} the reporting node's ID (0 for a
+ * Configurator that is not a participant).
+ */
+public sealed interface NodeEvent {
+    long at();
+
+    int participant();
+
+    /** Register 50h changed. */
+    record StateChanged(long at, int participant, ParticipantState from, ParticipantState to, String cause) implements NodeEvent {
+        @Override
+        public String toString() {
+            return String.format("P%d %s -> %s (%s)", participant, from, to, cause);
+        }
+    }
+
+    /** A security event (register 51h), with a detail for people. */
+    record SecurityEventRaised(long at, int participant, int code, String detail) implements NodeEvent {
+        public String name() {
+            SecurityEvent e = SecurityEvent.ofCode(code);
+            return e == null ? "unknown" : e.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        }
+
+        @Override
+        public String toString() {
+            return String.format("P%d event %04Xh %s: %s", participant, code, name(), detail);
+        }
+    }
+
+    /** A verified data unit for the application. */
+    record DataReceived(long at, int participant, int canId, boolean extended, byte[] payload, long timestamp) implements NodeEvent {
+        @Override
+        public String toString() {
+            return String.format("P%d data %X %s", participant, canId, Hex.of(payload));
+        }
+    }
+
+    /** A configuration session ended on the participant (Terminate or time-out). */
+    record RegisterWritten(long at, int participant, int register, int length) implements NodeEvent {}
+}

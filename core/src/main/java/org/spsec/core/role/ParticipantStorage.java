@@ -1,0 +1,25 @@
+package org.spsec.core.role;
+
+import org.spsec.core.keys.RootKey;
+import org.spsec.core.keys.RootKeyKind;
+
+/**
+ * Where a participant keeps what must survive a restart: key slots and register values.
+ * The engine calls it synchronously when a register write commits, so a write acknowledged on
+ * the bus is durable. Implementations copy what they are given.
+ */
+public interface ParticipantStorage {
+    /** The stored slot of {@code kind} (key and salt may be zero while a key is being installed), or null. */
+    RootKey loadKey(RootKeyKind kind);
+
+    void storeKey(RootKey key);
+
+    void eraseKey(RootKeyKind kind);
+
+    /** A stored register value, or null. */
+    byte[] loadRegister(int code);
+
+    void storeRegister(int code, byte[] value);
+
+    void eraseRegister(int code);
+}

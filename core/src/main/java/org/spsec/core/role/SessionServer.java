@@ -1,0 +1,292 @@
+package org.spsec.core.role;
+
+import java.util.Arrays;
+import org.spsec.core.bytes.DecodeException;
+import org.spsec.core.canfd.CanFdLength;
+import org.spsec.core.canfd.CanFrame;
+import org.spsec.core.canfd.ControlId;
+import org.spsec.core.canfd.message.ClientHello;
+import org.spsec.core.canfd.message.RegisterHeader;
+import org.spsec.core.canfd.message.ServerHello;
+import org.spsec.core.canfd.message.WriteStatus;
+import org.spsec.core.crypto.Aead;
+import org.spsec.core.engine.SessionCipher;
+import org.spsec.core.keys.KeyDerivation;
+import org.spsec.core.keys.RootKey;
+import org.spsec.core.keys.RootKeyKind;
+import org.spsec.core.model.Cpmt;
+import org.spsec.core.model.Register;
+import org.spsec.core.model.RegisterAccess;
+import org.spsec.core.model.SecurityEvent;
+
+/**
+ * The participant side of a configuration session (SPEC sections 7 and 9).
+ *
+ * <p>Counters: ClientFinished uses cnt0+1, ServerFinished cnt0+2, then each request and each
+ * response in turn. A request that gets no response (the participant stays silent on errors, as
+ * the reference does) lets the next request use the following value; a frame that fails
+ * verification consumes nothing. The CAN ID carries only the counter's low byte, so the full
+ * value is rebuilt as the first one at or after the expected counter with that low byte, within a
+ * small window; anything older is a replay and fails.
+ *
+ * <p>Writes are atomic: segments are buffered and the register changes only when the last
+ * segment has verified. A session that times out or is replaced leaves registers unchanged.
+ */
+final class SessionServer {
+    /** Data bytes per Read Segment response: 56 + 8-byte tag = one 64-byte frame. */
+    static final int READ_SEGMENT_DATA = 56;
+    /** Data bytes per Write Segment request. */
+    static final int WRITE_SEGMENT_DATA = 32;
+    /** How far ahead of the expected counter a request may be (requests lost or refused). */
+    private static final int COUNTER_WINDOW = 16;
+
+    private enum Phase { IDLE, AWAIT_CLIENT_FINISHED, OPEN }
+
+    private final SessionHost host;
+    private Phase phase = Phase.IDLE;
+    private RootKeyKind kind;
+    private SessionCipher cipher;
+    private byte[] clientRandom;
+    private byte[] serverRandom;
+    private int selector;
+    private long cnt0;
+    private long expected;
+    private long lastActivity;
+    private long startedAt;
+    // pending read
+    private byte[] readValue;
+    private int readOffset;
+    // pending write
+    private Register writeRegister;
+    private byte[] writeBuffer;
+    private int writeReceived;
+
+    SessionServer(SessionHost host) {
+        this.host = host;
+    }
+
+    boolean active() { return phase != Phase.IDLE; }
+
+    boolean open() { return phase == Phase.OPEN; }
+
+    RootKeyKind kind() { return kind; }
+
+    /** Deadline of the inactivity or overall time-out, whichever comes first. */
+    long deadline(long inactivity, long overall) {
+        return phase == Phase.IDLE ? TimerTable.NONE : Math.min(lastActivity + inactivity, startedAt + overall);
+    }
+
+    void handleTimeout(long now, long inactivity, long overall) {
+        if (phase == Phase.IDLE) {
+            return;
+        }
+        if (now >= startedAt + overall) {
+            end(now, SecurityEvent.SESSION_OVERALL_TIMEOUT, "session exceeded its overall time");
+        } else if (now >= lastActivity + inactivity) {
+            end(now, SecurityEvent.SESSION_RESPONSE_TIMEOUT, "no session message for too long");
+        }
+    }
+
+    /** A session frame addressed to this participant. */
+    void handle(long now, ControlId id, CanFrame frame) {
+        byte[] data = frame.data();
+        if (id.type() == Cpmt.HELLO) {
+            hello(now, data);
+            return;
+        }
+        if (phase == Phase.AWAIT_CLIENT_FINISHED && id.type() == Cpmt.FINISHED) {
+            clientFinished(now, id, data);
+            return;
+        }
+        if (phase != Phase.OPEN || id.type() == Cpmt.FINISHED) {
+            return; // not in a session: nothing to answer
+        }
+        long counter = expected + ((id.counterByte() - (int) expected) & 0xFF);
+        if (counter - expected >= COUNTER_WINDOW) {
+            host.sessionSecurityEvent(now, SecurityEvent.SESSION_MESSAGE_AUTH_FAILURE.code(), "session counter out of order");
+            return;
+        }
+        if (counter + 1 >= SessionCipher.COUNTER_LIMIT) {
+            end(now, SecurityEvent.SESSION_MESSAGE_AUTH_FAILURE, "session counter exhausted");
+            return;
+        }
+        int plaintextLength = switch (id.type()) {
+            case READ_INITIATE, WRITE_INITIATE -> RegisterHeader.LENGTH;
+            case WRITE_SEGMENT -> writeBuffer == null ? -1 : Math.min(WRITE_SEGMENT_DATA, writeBuffer.length - writeReceived);
+            default -> 0;
+        };
+        byte[] plaintext = plaintextLength < 0 ? null : cipher.open(counter, frame.id(), data, plaintextLength);
+        if (plaintext == null) {
+            host.sessionSecurityEvent(now, SecurityEvent.SESSION_MESSAGE_AUTH_FAILURE.code(),
+                    id.type() + " at counter " + counter + " did not verify");
+            return;
+        }
+        expected = counter + 1;
+        lastActivity = now;
+        switch (id.type()) {
+            case READ_INITIATE -> readInitiate(now, plaintext);
+            case READ_SEGMENT -> readSegment();
+            case WRITE_INITIATE -> writeInitiate(plaintext);
+            case WRITE_SEGMENT -> writeSegment(now, plaintext);
+            case TERMINATE -> {
+                respond(Cpmt.TERMINATE, new byte[0], false);
+                end(now, null, "terminated by the Configurator");
+            }
+            default -> { }
+        }
+    }
+
+    private void hello(long now, byte[] data) {
+        ClientHello hello;
+        try {
+            hello = ClientHello.decode(data);
+        } catch (DecodeException e) {
+            return;
+        }
+        RootKeyKind k = RootKeyKind.bySelector(hello.selector());
+        RootKey base = k == null ? null : host.registers().installed(k);
+        if (k == null || !k.opensSessions() || base == null) {
+            host.sessionSecurityEvent(now, SecurityEvent.SESSION_HELLO_KEY_NOT_FOUND.code(),
+                    "ClientHello selector " + hello.selector() + (k == RootKeyKind.SEED ? " (Seed key sessions are refused)" : " has no installed key"));
+            return;
+        }
+        if (phase != Phase.IDLE) {
+            end(now, null, "replaced by a new ClientHello");
+        }
+        clientRandom = hello.clientRandom();
+        serverRandom = new byte[KeyDerivation.RANDOM_LENGTH];
+        host.random().nextBytes(serverRandom);
+        selector = hello.selector();
+        kind = k;
+        cipher = SessionCipher.open(host.algorithm(), base, clientRandom, serverRandom);
+        cnt0 = SessionCipher.initialCounter(clientRandom, serverRandom);
+        phase = Phase.AWAIT_CLIENT_FINISHED;
+        startedAt = now;
+        lastActivity = now;
+        host.send(CanFrame.extended(ControlId.serverHello(host.participant()).encode(), new ServerHello(serverRandom).encode()));
+    }
+
+    private void clientFinished(long now, ControlId id, byte[] data) {
+        long cf = cnt0 + 1;
+        int cfId = ControlId.session(Cpmt.FINISHED, cf, true, host.participant()).encode();
+        if (id.counterByte() != (int) (cf & 0xFF) || data.length < Aead.TAG_LENGTH
+                || !cipher.verifyFinished(cf, SessionCipher.clientFinishedAad(selector, clientRandom, serverRandom, cfId), data, 0)) {
+            end(now, SecurityEvent.SESSION_FINISHED_AUTH_FAILURE, "ClientFinished did not verify");
+            return;
+        }
+        long sf = cnt0 + 2;
+        int sfId = ControlId.session(Cpmt.FINISHED, sf, false, host.participant()).encode();
+        byte[] sfTag = cipher.finishedTag(sf, SessionCipher.serverFinishedAad(cfId, clientRandom, serverRandom, Arrays.copyOf(data, 8), sfId));
+        host.send(CanFrame.extended(sfId, sfTag));
+        phase = Phase.OPEN;
+        expected = cnt0 + 3;
+        lastActivity = now;
+        host.sessionEstablished(now);
+    }
+
+    private void readInitiate(long now, byte[] plaintext) {
+        RegisterHeader req;
+        try {
+            req = RegisterHeader.decode(plaintext);
+        } catch (DecodeException e) {
+            return;
+        }
+        Register r = Register.ofCode(req.register());
+        if (RegisterAccess.read(req.register(), kind) != RegisterAccess.Refusal.NONE) {
+            return; // silent, as the reference; the Configurator knows the rules and explains
+        }
+        byte[] value = host.readRegister(r);
+        if (value == null) {
+            return;
+        }
+        readValue = value;
+        readOffset = 0;
+        respond(Cpmt.READ_INITIATE, new RegisterHeader(req.register(), value.length).encode(), false);
+    }
+
+    private void readSegment() {
+        if (readValue == null) {
+            return;
+        }
+        int n = Math.min(READ_SEGMENT_DATA, readValue.length - readOffset);
+        byte[] chunk = Arrays.copyOfRange(readValue, readOffset, readOffset + n);
+        readOffset += n;
+        if (readOffset >= readValue.length) {
+            readValue = null;
+        }
+        respond(Cpmt.READ_SEGMENT, chunk, true);
+    }
+
+    private void writeInitiate(byte[] plaintext) {
+        RegisterHeader req;
+        try {
+            req = RegisterHeader.decode(plaintext);
+        } catch (DecodeException e) {
+            return;
+        }
+        ParticipantRegisters regs = host.registers();
+        if (RegisterAccess.write(req.register(), req.length(), kind, regs.isInstalled(RootKeyKind.PROVISIONING),
+                regs.isInstalled(RootKeyKind.INTEGRATOR)) != RegisterAccess.Refusal.NONE) {
+            return;
+        }
+        writeRegister = Register.ofCode(req.register());
+        writeBuffer = new byte[(int) req.length()];
+        writeReceived = 0;
+        respond(Cpmt.WRITE_INITIATE, plaintext, false);
+    }
+
+    private void writeSegment(long now, byte[] chunk) {
+        System.arraycopy(chunk, 0, writeBuffer, writeReceived, chunk.length);
+        writeReceived += chunk.length;
+        int status = WriteStatus.OK;
+        if (writeReceived == writeBuffer.length) {
+            status = host.registers().commit(writeRegister, writeBuffer);
+            if (status == WriteStatus.OK) {
+                host.registerCommitted(now, writeRegister, writeBuffer.length);
+            }
+            clearWrite();
+        }
+        respond(Cpmt.WRITE_SEGMENT, new WriteStatus(status).encode(), false);
+    }
+
+    /** Sends a response at the next counter value; Read Segment responses are filled with FFh to a legal length. */
+    private void respond(Cpmt type, byte[] plaintext, boolean fill) {
+        long counter = expected;
+        expected = counter + 1;
+        int canId = ControlId.session(type, counter, false, host.participant()).encode();
+        byte[] body = cipher.seal(counter, canId, plaintext);
+        if (fill) {
+            int legal = CanFdLength.roundUp(body.length);
+            int from = body.length;
+            body = Arrays.copyOf(body, legal);
+            Arrays.fill(body, from, legal, (byte) 0xFF);
+        }
+        host.send(CanFrame.extended(canId, body));
+    }
+
+    private void end(long now, SecurityEvent event, String cause) {
+        boolean wasOpen = phase == Phase.OPEN;
+        phase = Phase.IDLE;
+        clearWrite();
+        readValue = null;
+        if (cipher != null) {
+            cipher.close();
+            cipher = null;
+        }
+        if (event != null) {
+            host.sessionSecurityEvent(now, event.code(), cause);
+        }
+        if (wasOpen) {
+            host.sessionEnded(now, cause);
+        }
+    }
+
+    private void clearWrite() {
+        if (writeBuffer != null) {
+            Arrays.fill(writeBuffer, (byte) 0);
+        }
+        writeBuffer = null;
+        writeRegister = null;
+        writeReceived = 0;
+    }
+}

@@ -1,0 +1,247 @@
+package org.spsec.sim;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Random;
+import java.util.function.LongConsumer;
+import org.spsec.core.canfd.CanFrame;
+import org.spsec.core.role.Endpoint;
+import org.spsec.core.role.NodeEvent;
+
+/**
+ * An in-process CAN FD bus in virtual time that drives any number of endpoints deterministically.
+ *
+ * <p>One shared medium: frames wait until the bus is idle, the lowest identifier wins
+ * arbitration, and a frame occupies the bus for its {@link CanFdTiming} duration. When it ends,
+ * every other powered node receives it, through its link's faults (loss, duplication, reordering,
+ * delay). Each node's clock may drift. Fault decisions come from a seeded {@link Random}: this is
+ * the network model, not protocol randomness, and the same seed gives the same run.
+ */
+public final class SimulatedBus {
+    /** A frame as it crossed the bus: when it ended (virtual time) and who sent it. */
+    public record Captured(long time, String sender, CanFrame frame) {}
+
+    /** An event a node reported, at virtual time {@code time}. */
+    public record Reported(long time, SimNode node, NodeEvent event) {}
+
+    private record Pending(long ready, long seq, SimNode sender, CanFrame frame) {}
+
+    private record Scheduled(long time, long seq, int kind, SimNode node, CanFrame frame) implements Comparable<Scheduled> {
+        static final int TIMER = 0;
+        static final int DELIVER = 1;
+        static final int BUS_FREE = 2;
+
+        @Override
+        public int compareTo(Scheduled o) {
+            int c = Long.compare(time, o.time);
+            return c != 0 ? c : Long.compare(seq, o.seq);
+        }
+    }
+
+    private final Random random;
+    private final CanFdTiming timing;
+    private final List<SimNode> nodes = new ArrayList<>();
+    private final Map<Long, LinkFaults> links = new HashMap<>();
+    private final PriorityQueue<Scheduled> agenda = new PriorityQueue<>();
+    private final PriorityQueue<Pending> waiting = new PriorityQueue<>((a, b) -> {
+        int c = Integer.compare(a.frame.id(), b.frame.id()); // arbitration: lowest identifier first
+        return c != 0 ? c : Long.compare(a.seq, b.seq);
+    });
+    private final List<Captured> capture = new ArrayList<>();
+    private final List<Reported> reported = new ArrayList<>();
+    private LinkFaults defaultFaults = LinkFaults.PERFECT;
+    private java.util.function.UnaryOperator<CanFrame> tamper = f -> f;
+    private boolean recording = true;
+    private boolean busBusy;
+    private long now;
+    private long seq;
+    private long busyNanos;
+
+    public SimulatedBus(long seed, CanFdTiming timing) {
+        this.random = new Random(seed);
+        this.timing = timing;
+    }
+
+    public SimulatedBus(long seed) {
+        this(seed, CanFdTiming.NOMINAL_500K_DATA_2M);
+    }
+
+    /** Virtual time in nanoseconds since the bus was made. */
+    public long now() { return now; }
+
+    public List<SimNode> nodes() { return List.copyOf(nodes); }
+
+    /** Attaches an endpoint whose clock matches virtual time. */
+    public SimNode attach(String name, Endpoint endpoint) {
+        return attach(name, endpoint, 0, 0);
+    }
+
+    /** Attaches an endpoint whose clock drifts by {@code driftPpm} and starts at {@code offset}. */
+    public SimNode attach(String name, Endpoint endpoint, double driftPpm, long offset) {
+        SimNode n = new SimNode(nodes.size(), name, endpoint, driftPpm, offset);
+        nodes.add(n);
+        drain(n);
+        return n;
+    }
+
+    /** Faults of every link not configured with {@link #link}. */
+    public void setDefaultFaults(LinkFaults faults) { this.defaultFaults = faults; }
+
+    public void link(SimNode from, SimNode to, LinkFaults faults) {
+        links.put(linkKey(from, to), faults);
+    }
+
+    public void setRecording(boolean on) { this.recording = on; }
+
+    /**
+     * An adversary on the medium: every frame passes through {@code t} before anyone receives it
+     * (return the frame unchanged to let it pass). The sender is not told.
+     */
+    public void setTamper(java.util.function.UnaryOperator<CanFrame> t) { this.tamper = t; }
+
+    public List<Captured> capture() { return capture; }
+
+    public List<Reported> events() { return reported; }
+
+    /** Share of virtual time the medium was busy. */
+    public double busLoad() { return now == 0 ? 0 : (double) busyNanos / now; }
+
+    /** Stops a node: it neither sends nor receives (its endpoint keeps its state). */
+    public void powerOff(SimNode n) {
+        n.powered = false;
+        n.scheduledTimer = Long.MAX_VALUE;
+    }
+
+    /** Powers a node up with a fresh endpoint (a reboot), which gets the node's local time. */
+    public void powerOn(SimNode n, Endpoint fresh) {
+        n.replace(fresh);
+        n.powered = true;
+        drain(n);
+    }
+
+    /** Runs {@code action} with the node's local time now, then sends what it queued (e.g. a Configurator command). */
+    public void act(SimNode n, LongConsumer action) {
+        action.accept(n.localTime(now));
+        drain(n);
+    }
+
+    /** Puts a frame on the bus as if a node without an endpoint (an attacker) sent it now. */
+    public void inject(String sender, CanFrame frame) {
+        waiting.add(new Pending(now, seq++, new SimNode(-1, sender, null, 0, 0), frame));
+        arbitrate();
+    }
+
+    public void runFor(Duration d) {
+        runUntil(now + d.toNanos());
+    }
+
+    /** Processes everything scheduled up to and including virtual time {@code end}. */
+    public void runUntil(long end) {
+        while (!agenda.isEmpty() && agenda.peek().time <= end) {
+            Scheduled s = agenda.poll();
+            now = Math.max(now, s.time);
+            switch (s.kind) {
+                case Scheduled.TIMER -> {
+                    if (s.node.powered && s.node.scheduledTimer == s.time) {
+                        s.node.scheduledTimer = Long.MAX_VALUE;
+                        s.node.endpoint().handleTimeout(s.node.localTime(now));
+                        drain(s.node);
+                    }
+                }
+                case Scheduled.DELIVER -> {
+                    if (s.node.powered) {
+                        s.node.received++;
+                        s.node.endpoint().handleFrame(s.node.localTime(now), s.frame);
+                        drain(s.node);
+                    }
+                }
+                default -> {
+                    busBusy = false;
+                    arbitrate();
+                }
+            }
+        }
+        now = Math.max(now, end);
+    }
+
+    /** Runs until {@code condition} holds or {@code limit} of virtual time passes; returns whether it held. */
+    public boolean runUntil(java.util.function.BooleanSupplier condition, Duration limit, Duration step) {
+        long end = now + limit.toNanos();
+        while (now < end) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            runUntil(Math.min(end, now + step.toNanos()));
+        }
+        return condition.getAsBoolean();
+    }
+
+    private void drain(SimNode n) {
+        if (!n.powered) {
+            return;
+        }
+        Endpoint e = n.endpoint();
+        CanFrame f;
+        while ((f = e.pollTransmit()) != null) {
+            n.sent++;
+            waiting.add(new Pending(now, seq++, n, f));
+        }
+        NodeEvent ev;
+        while ((ev = e.pollEvent()) != null) {
+            reported.add(new Reported(now, n, ev));
+        }
+        long local = e.nextDeadline();
+        long virtual = n.virtualTime(local);
+        if (virtual != Long.MAX_VALUE) {
+            virtual = Math.max(virtual, now);
+            if (virtual != n.scheduledTimer) {
+                n.scheduledTimer = virtual;
+                agenda.add(new Scheduled(virtual, seq++, Scheduled.TIMER, n, null));
+            }
+        } else {
+            n.scheduledTimer = Long.MAX_VALUE;
+        }
+        arbitrate();
+    }
+
+    private void arbitrate() {
+        if (busBusy || waiting.isEmpty()) {
+            return;
+        }
+        Pending queued = waiting.poll();
+        Pending p = new Pending(queued.ready, queued.seq, queued.sender, tamper.apply(queued.frame));
+        long duration = timing.frameNanos(p.frame.extended(), p.frame.length());
+        long end = now + duration;
+        busBusy = true;
+        busyNanos += duration;
+        agenda.add(new Scheduled(end, seq++, Scheduled.BUS_FREE, null, null));
+        if (recording) {
+            capture.add(new Captured(end, p.sender.name(), p.frame));
+        }
+        for (SimNode r : nodes) {
+            if (r == p.sender || !r.powered) {
+                continue;
+            }
+            LinkFaults f = p.sender.endpoint() == null ? defaultFaults : links.getOrDefault(linkKey(p.sender, r), defaultFaults);
+            if (f.loss() > 0 && random.nextDouble() < f.loss()) {
+                continue;
+            }
+            long at = end + f.delayNanos();
+            if (f.reorder() > 0 && random.nextDouble() < f.reorder()) {
+                at += (long) (random.nextDouble() * f.reorderSpreadNanos());
+            }
+            agenda.add(new Scheduled(at, seq++, Scheduled.DELIVER, r, p.frame));
+            if (f.duplication() > 0 && random.nextDouble() < f.duplication()) {
+                agenda.add(new Scheduled(at + duration, seq++, Scheduled.DELIVER, r, p.frame));
+            }
+        }
+    }
+
+    private static long linkKey(SimNode from, SimNode to) {
+        return ((long) from.index << 32) | (to.index & 0xFFFF_FFFFL);
+    }
+}

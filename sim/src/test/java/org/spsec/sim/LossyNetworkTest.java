@@ -1,0 +1,19 @@
+package org.spsec.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.spsec.core.model.ParticipantState;
+
+class LossyNetworkTest {
+
+    @Test
+    void tenPercentLossDuplicationAndReorderingStillCommissionsTheGroup() {
+        Network net = new Network(5, 10);
+        net.bus.setDefaultFaults(LinkFaults.lossy(0.10, Duration.ofMillis(5)));
+        net.commission(1, 4, 0xFFFF_FFFFL, Duration.ofSeconds(300));
+        assertThat(net.states().values()).containsOnly(ParticipantState.SECURE);
+        assertThat(net.results).anyMatch(r -> !r.ok()); // the faults really bit: some steps had to be retried
+    }
+}

@@ -1,0 +1,41 @@
+package org.spsec.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.spsec.core.keys.Csalt;
+import org.spsec.core.model.ParticipantState;
+import org.spsec.core.role.NodeEvent;
+
+class SyncRestartTest {
+
+    @Test
+    void participantsDetectARestartedSyncFallBackToWaitingAndResynchronize() {
+        Network net = new Network(4, 5);
+        net.commission(1, 4, 0xFFFF_FFFFL, Duration.ofSeconds(60));
+        Csalt before = net.engine(1).csalt();
+        long restartAt = net.bus.now();
+        net.bus.powerOff(net.node(1));
+        net.bus.runFor(Duration.ofMillis(300));
+        net.reboot(1);
+        Csalt after = net.engine(1).csalt();
+        assertThat(after).isNotEqualTo(before);
+
+        assertThat(net.bus.runUntil(() -> net.engines.values().stream().allMatch(e -> e.state() == ParticipantState.SECURE
+                        && e.csalt().equals(after)), Duration.ofSeconds(120), Duration.ofMillis(100)))
+                .as("all Secure again with the new csalt: %s", net.states()).isTrue();
+        for (int p = 2; p <= 5; p++) {
+            int q = p;
+            assertThat(net.events(NodeEvent.StateChanged.class, r -> r.node() == net.node(q) && r.time() > restartAt))
+                    .as("P%d fell back to Waiting", p)
+                    .anyMatch(s -> s.to() == ParticipantState.WAITING);
+        }
+        long recovered = net.bus.now() - restartAt;
+        assertThat(recovered).as("recovery time").isLessThan(Duration.ofSeconds(90).toNanos());
+        // And the group works: data verifies under the new keys.
+        assertThat(net.send(3, 0x303, new byte[] {1})).isTrue();
+        net.bus.runFor(Duration.ofMillis(50));
+        assertThat(net.events(NodeEvent.DataReceived.class, r -> r.node() == net.node(2) && r.time() > restartAt)).isNotEmpty();
+    }
+}
