@@ -1,0 +1,79 @@
+package org.spsec.core.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.spsec.core.model.ParticipantState;
+import org.spsec.core.role.NodeEvent;
+
+class AuditLogTest {
+    @TempDir
+    Path tmp;
+
+    private Path writeLog(int entries) throws IOException {
+        Path file = tmp.resolve("audit.jsonl");
+        try (AuditLog log = AuditLog.open(file)) {
+            for (int i = 0; i < entries; i++) {
+                NodeEvent e = i % 2 == 0
+                        ? new NodeEvent.SecurityEventRaised(i, 3, 0xEF05, "heartbeat of P5 missing for 2.5 cycles")
+                        : new NodeEvent.StateChanged(i, 3, ParticipantState.SECURE, ParticipantState.WARNING, "security event \"EF05h\"");
+                log.append(AuditEntry.of("2026-11-24T17:00:0" + i + "Z", e, ParticipantState.WARNING));
+            }
+        }
+        return file;
+    }
+
+    @Test
+    void writesOwnerOnlyJsonLinesThatChain() throws IOException {
+        Path file = writeLog(6);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        List<String> lines = Files.readAllLines(file);
+        assertThat(lines).hasSize(6);
+        assertThat(lines.get(0)).isEqualTo("{\"seq\":1,\"time\":\"2026-11-24T17:00:00Z\",\"participant\":3,\"state\":\"warning\","
+                + "\"event\":\"EF05\",\"name\":\"heartbeat-missing\",\"details\":\"heartbeat of P5 missing for 2.5 cycles\","
+                + "\"prev\":\"" + "0".repeat(64) + "\"}");
+        assertThat(lines.get(1)).contains("\"event\":null,\"name\":\"state-change\"").contains("\\\"EF05h\\\"");
+        assertThat(AuditVerifier.verify(file).intact()).isTrue();
+    }
+
+    @Test
+    void reportsTheFirstLineThatDoesNotChain() throws IOException {
+        Path file = writeLog(6);
+        List<String> lines = new ArrayList<>(Files.readAllLines(file));
+        lines.set(2, lines.get(2).replace("P5", "P6"));
+        Files.write(file, lines);
+        AuditVerifier.Result r = AuditVerifier.verify(file);
+        assertThat(r.intact()).isFalse();
+        assertThat(r.brokenLine()).isEqualTo(4);
+
+        lines = new ArrayList<>(Files.readAllLines(writeLogAgain()));
+        lines.remove(1);
+        Files.write(file, lines);
+        assertThat(AuditVerifier.verify(file).brokenLine()).isEqualTo(2);
+    }
+
+    private Path writeLogAgain() throws IOException {
+        Files.delete(tmp.resolve("audit.jsonl"));
+        return writeLog(6);
+    }
+
+    @Test
+    void reopeningContinuesTheChainAndCutsATornLine() throws IOException {
+        Path file = writeLog(3);
+        Files.writeString(file, "{\"seq\":4,\"time\":\"2026", StandardOpenOption.APPEND); // crash mid-line
+        assertThat(AuditVerifier.verify(file).problem()).isEqualTo("the last line is incomplete");
+        try (AuditLog log = AuditLog.open(file)) {
+            log.append(AuditEntry.of("t", new NodeEvent.SecurityEventRaised(9, 1, 0xEE00, "data"), ParticipantState.SECURE));
+        }
+        assertThat(Files.readAllLines(file)).hasSize(4);
+        assertThat(AuditVerifier.verify(file).intact()).isTrue();
+    }
+}
