@@ -1,36 +1,57 @@
 package org.spsec.cli;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
-import org.spsec.cli.demo.DataPlaneDemo;
+import org.spsec.cli.demo.GroupDemo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code spsec demo}: the README's main command. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Run the SPsec data-plane demonstration on the in-memory bus.",
-            "Participants exchange stamped data units and heartbeats for 3 s of simulated time; then forged,",
-            "replayed, re-addressed, stale and altered frames are injected and must each be rejected.",
-            "Exits 0 only if every legitimate frame verified and every attack was detected."},
-        footer = {"", "Examples:", "  spsec demo", "  spsec demo --participants 10 --seed 42"})
+        description = {"Run the SPsec demonstration on the in-memory CAN FD bus, in simulated time.",
+            "A Sync, participants and a Configurator are commissioned from factory state; the group runs;",
+            "then a forged frame, a replayed frame, a frame moved to another CAN ID, a participant going",
+            "silent and a session with a wrong key must each be detected by the participants.",
+            "Exits 0 only if every attack was detected and the group ends Secure."},
+        footer = {"", "Examples:", "  spsec demo", "  spsec demo --out demo-out", "  spsec demo --participants 10 --minutes 5 --seed 42"})
 public final class DemoCommand implements java.util.concurrent.Callable<Integer> {
-    @Option(names = "--participants", paramLabel = "N", defaultValue = "5", description = "Number of participants, 2..127 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--participants", paramLabel = "N", defaultValue = "5",
+            description = "Participants besides the Sync, 2..126 (default: ${DEFAULT-VALUE}).")
     int participants;
+
+    @Option(names = "--minutes", paramLabel = "M", defaultValue = "2", description = "Simulated minutes of normal operation, 1..120 (default: ${DEFAULT-VALUE}).")
+    int minutes;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Write audit.jsonl, capture.log (candump), capture.pcap and keys.txt to DIR.")
+    Path out;
 
     @Option(names = "--seed", paramLabel = "S", description = "Seed the random source for a reproducible run (demo only; never for real keys).")
     Long seed;
+
+    @Option(names = "--plain", description = "Progress lines instead of the live table, even on a terminal.")
+    boolean plain;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
-        if (participants < 2 || participants > 127) {
-            throw new UserException("--participants must be 2..127, got " + participants, SpsecMain.EXIT_USAGE);
+        if (participants < 2 || participants > 126) {
+            throw new UserException("--participants must be 2..126, got " + participants, SpsecMain.EXIT_USAGE);
         }
-        DataPlaneDemo.Outcome outcome = DataPlaneDemo.run(participants, random(), spec.commandLine().getOut());
-        return outcome.passed() ? 0 : SpsecMain.EXIT_FAILURE;
+        if (minutes < 1 || minutes > 120) {
+            throw new UserException("--minutes must be 1..120, got " + minutes, SpsecMain.EXIT_USAGE);
+        }
+        boolean live = !plain && System.console() != null && System.console().isTerminal();
+        try {
+            GroupDemo.Outcome outcome = GroupDemo.run(participants + 1, minutes, random(), spec.commandLine().getOut(), live, out);
+            return outcome.passed() ? 0 : SpsecMain.EXIT_FAILURE;
+        } catch (IOException e) {
+            throw new UserException("cannot write to " + out + ": " + e.getMessage());
+        }
     }
 
     private SecureRandom random() {

@@ -13,9 +13,11 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = SpsecMain.Version.class,
         description = "SPsec for Java: the security sublayer for CAN FD (Security Stamp and control plane).",
-        subcommands = {DemoCommand.class, KeysCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {DemoCommand.class, KeysCommand.class, AuditCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
-                "  spsec demo                     run the data-plane demonstration",
+                "  spsec demo                     run the demonstration (commissioning, traffic, attacks)",
+                "  spsec demo --out demo-out      ... and keep its audit log, captures and key file",
+                "  spsec audit verify demo-out/audit.jsonl",
                 "  spsec keys generate keys.txt   write a fresh key file",
                 "  spsec help demo                options of one command"})
 public final class SpsecMain implements Runnable {

@@ -25,26 +25,35 @@ class SpsecMainTest {
     }
 
     @Test
-    void demoPassesAndIsReproducibleWithASeed() {
-        Run a = run("demo", "--seed", "7");
+    void demoPassesIsReproducibleAndWritesItsFiles() throws Exception {
+        Path out = tmp.resolve("demo-out");
+        Run a = run("demo", "--seed", "7", "--minutes", "1", "--out", out.toString());
         assertThat(a.code).as(a.out + a.err).isZero();
-        assertThat(a.out).contains("RESULT: PASS").contains("forged frame (no key)").contains("replay")
-                .contains("outside-window").contains("no nonce collisions");
-        assertThat(run("demo", "--seed", "7").out).isEqualTo(a.out);
-    }
+        assertThat(a.out).contains("RESULT: PASS").contains("5 of 5 attacks detected")
+                .contains("forged frame on P2's identifier").contains("replayed frame").contains("session with a wrong key");
+        assertThat(run("demo", "--seed", "7", "--minutes", "1").out).isEqualTo(a.out.substring(0, a.out.indexOf("\nwrote ")));
+        for (String f : new String[] {"audit.jsonl", "capture.log", "capture.pcap", "keys.txt"}) {
+            assertThat(out.resolve(f)).isNotEmptyFile();
+        }
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(out.resolve("keys.txt")))).isEqualTo("rw-------");
+        assertThat(KeyFile.parse(Files.readString(out.resolve("keys.txt")))).hasSize(2);
 
-    @Test
-    void demoWithManyParticipants() {
-        Run r = run("demo", "--participants", "12", "--seed", "1");
-        assertThat(r.code).as(r.out).isZero();
-        assertThat(r.out).contains("P12");
+        Run verify = run("audit", "verify", out.resolve("audit.jsonl").toString());
+        assertThat(verify.code).isZero();
+        assertThat(verify.out).contains("intact");
+        java.util.List<String> lines = new java.util.ArrayList<>(Files.readAllLines(out.resolve("audit.jsonl")));
+        lines.set(3, lines.get(3).replace("\"participant\":", "\"participant\":1"));
+        Files.write(out.resolve("audit.jsonl"), lines);
+        Run broken = run("audit", "verify", out.resolve("audit.jsonl").toString());
+        assertThat(broken.code).isEqualTo(1);
+        assertThat(broken.out).contains("BROKEN at line 5");
     }
 
     @Test
     void usageErrorsExitTwoWithOneLineAndNoStackTrace() {
         Run r = run("demo", "--participants", "1");
         assertThat(r.code).isEqualTo(2);
-        assertThat(r.err).isEqualTo("spsec: --participants must be 2..127, got 1" + System.lineSeparator());
+        assertThat(r.err).isEqualTo("spsec: --participants must be 2..126, got 1" + System.lineSeparator());
 
         Run unknown = run("demo", "--bogus");
         assertThat(unknown.code).isEqualTo(2);
@@ -53,13 +62,18 @@ class SpsecMainTest {
         Run notANumber = run("demo", "--participants", "five");
         assertThat(notANumber.code).isEqualTo(2);
         assertThat(notANumber.err).contains("'five' is not an int");
+
+        Run missing = run("audit", "verify", tmp.resolve("nope.jsonl").toString());
+        assertThat(missing.code).isEqualTo(1);
+        assertThat(missing.err).isEqualTo("spsec: no such file: " + tmp.resolve("nope.jsonl") + System.lineSeparator());
+        assertThat(run("audit", "verify").code).isEqualTo(2);
     }
 
     @Test
     void helpAndVersion() {
         Run help = run("--help");
         assertThat(help.code).isZero();
-        assertThat(help.out).contains("demo").contains("keys").contains("Examples:");
+        assertThat(help.out).contains("demo").contains("keys").contains("audit").contains("Examples:");
         assertThat(run("demo", "--help").out).contains("--participants").contains("Examples:");
         assertThat(run("--version").out).startsWith("spsec ");
     }

@@ -1,0 +1,90 @@
+package org.spsec.transport.capture;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.Writer;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.spsec.core.canfd.CanFdLength;
+import org.spsec.core.canfd.CanFrame;
+
+/**
+ * The candump log format ({@code candump -l}, read by {@code canplayer}):
+ *
+ * <pre>
+ *   (1700000000.123456) can0 181#0102030405060708            classic, 11-bit
+ *   (1700000000.123456) can0 12020A7B##1AABBCC...            CAN FD, 29-bit, flags digit (1 = BRS, 2 = ESI)
+ * </pre>
+ *
+ * 11-bit identifiers have 3 hex digits, 29-bit ones 8. Remote frames ({@code #R}) are refused:
+ * SPsec carries none.
+ */
+public final class Candump {
+    private static final Pattern LINE = Pattern.compile(
+            "^\\((\\d+)\\.(\\d{6})\\)\\s+(\\S+)\\s+([0-9A-Fa-f]{3}|[0-9A-Fa-f]{8})(##([0-9A-Fa-f])|#)([0-9A-Fa-f]*)\\s*$");
+    private static final HexFormat HEX = HexFormat.of().withUpperCase();
+
+    private Candump() {}
+
+    public static String format(CapturedFrame c) {
+        CanFrame f = c.frame();
+        long micros = Math.floorDiv(c.timeNanos(), 1000);
+        String id = f.extended() ? String.format("%08X", f.id()) : String.format("%03X", f.id());
+        String sep = f.fd() ? "##" + ((f.bitRateSwitch() ? 1 : 0)) : "#";
+        return String.format(Locale.ROOT, "(%d.%06d) %s %s%s%s", Math.floorDiv(micros, 1_000_000), Math.floorMod(micros, 1_000_000),
+                c.iface(), id, sep, HEX.formatHex(f.data()));
+    }
+
+    public static void write(Writer out, CapturedFrame c) throws IOException {
+        out.write(format(c));
+        out.write('\n');
+    }
+
+    /** Parses one line ({@code lineNo} for messages). */
+    public static CapturedFrame parse(String line, int lineNo) throws CaptureFormatException {
+        Matcher m = LINE.matcher(line);
+        if (!m.matches()) {
+            throw new CaptureFormatException(lineNo, "not a candump log line (expected '(seconds.micros) iface ID#data' or 'ID##Fdata')");
+        }
+        long nanos = (Long.parseLong(m.group(1)) * 1_000_000 + Long.parseLong(m.group(2))) * 1000;
+        String idText = m.group(4);
+        boolean extended = idText.length() == 8;
+        int id = (int) Long.parseLong(idText, 16);
+        String dataText = m.group(7);
+        if (dataText.length() % 2 != 0) {
+            throw new CaptureFormatException(lineNo, "odd number of hex digits in the data");
+        }
+        byte[] data = HexFormat.of().parseHex(dataText);
+        boolean fd = m.group(6) != null;
+        try {
+            if (fd) {
+                int flags = Integer.parseInt(m.group(6), 16);
+                if (!CanFdLength.isLegal(data.length)) {
+                    throw new CaptureFormatException(lineNo, "CAN FD frame with illegal length " + data.length);
+                }
+                return new CapturedFrame(nanos, m.group(3), CanFrame.of(id, extended, true, (flags & 1) != 0, data));
+            }
+            return new CapturedFrame(nanos, m.group(3), CanFrame.of(id, extended, false, false, data));
+        } catch (IllegalArgumentException e) {
+            throw new CaptureFormatException(lineNo, e.getMessage());
+        }
+    }
+
+    /** Reads a whole log; blank lines are skipped. */
+    public static List<CapturedFrame> read(BufferedReader in) throws IOException, CaptureFormatException {
+        List<CapturedFrame> out = new ArrayList<>();
+        String line;
+        int n = 0;
+        while ((line = in.readLine()) != null) {
+            n++;
+            if (!line.isBlank()) {
+                out.add(parse(line.strip(), n));
+            }
+        }
+        return out;
+    }
+}

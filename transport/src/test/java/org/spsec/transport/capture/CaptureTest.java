@@ -1,0 +1,89 @@
+package org.spsec.transport.capture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.spsec.core.bytes.Hex;
+import org.spsec.core.canfd.CanFrame;
+
+class CaptureTest {
+    @TempDir
+    Path tmp;
+
+    private static final CapturedFrame FD29 = new CapturedFrame(1_700_000_000_123_456_000L, "can0",
+            CanFrame.extended(0x12020A7B, Hex.parse("7afcab0909f2f7c0c674495f")));
+    private static final CapturedFrame FD11 = new CapturedFrame(5_000L, "vcan0",
+            CanFrame.fd(0x181, false, Hex.parse("71779968c0bb348a67b2ab299b1ee6053f78bcec")));
+    private static final CapturedFrame CLASSIC = new CapturedFrame(2_000_000_000L, "can1",
+            CanFrame.of(0x7FF, false, false, false, Hex.parse("0102")));
+
+    @Test
+    void candumpLinesBothWays() throws Exception {
+        assertThat(Candump.format(FD29)).isEqualTo("(1700000000.123456) can0 12020A7B##17AFCAB0909F2F7C0C674495F");
+        assertThat(Candump.format(FD11)).isEqualTo("(0.000005) vcan0 181##171779968C0BB348A67B2AB299B1EE6053F78BCEC");
+        assertThat(Candump.format(CLASSIC)).isEqualTo("(2.000000) can1 7FF#0102");
+        for (CapturedFrame c : List.of(FD29, FD11, CLASSIC)) {
+            assertThat(Candump.parse(Candump.format(c), 1)).isEqualTo(c);
+        }
+        String log = Candump.format(FD29) + "\n\n" + Candump.format(CLASSIC) + "\n";
+        assertThat(Candump.read(new BufferedReader(new StringReader(log)))).containsExactly(FD29, CLASSIC);
+    }
+
+    @Test
+    void badLinesNameTheLine() {
+        assertThatThrownBy(() -> Candump.read(new BufferedReader(new StringReader("(1.000000) can0 181#01\ngarbage\n"))))
+                .isInstanceOf(CaptureFormatException.class).hasMessageStartingWith("line 2: not a candump log line");
+        assertThatThrownBy(() -> Candump.parse("(1.000000) can0 181##1" + "00".repeat(10), 3))
+                .hasMessage("line 3: CAN FD frame with illegal length 10");
+        assertThatThrownBy(() -> Candump.parse("(1.000000) can0 181#" + "00".repeat(9), 4))
+                .hasMessageContaining("illegal classic CAN data length 9");
+    }
+
+    @Test
+    void pcapHeaderAndRecords() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (PcapWriter w = new PcapWriter(bytes)) {
+            w.write(FD29);
+        }
+        ByteBuffer b = ByteBuffer.wrap(bytes.toByteArray()).order(ByteOrder.LITTLE_ENDIAN);
+        assertThat(b.getInt(0)).isEqualTo(0xA1B23C4D);
+        assertThat(b.getInt(20)).isEqualTo(227);
+        assertThat(b.getInt(24)).isEqualTo(1_700_000_000);
+        assertThat(b.getInt(28)).isEqualTo(123_456_000);
+        assertThat(b.getInt(32)).isEqualTo(8 + 12);
+        assertThat(b.order(ByteOrder.BIG_ENDIAN).getInt(40)).isEqualTo(0x92020A7B);
+        assertThat(b.get(44)).isEqualTo((byte) 12);
+        assertThat(b.get(45)).isEqualTo((byte) 0x05); // FDF | BRS
+    }
+
+    /** Wireshark's reader agrees, where tshark is installed. */
+    @Test
+    void tsharkReadsThePcap() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/tshark")), "tshark is not installed: skipping the Wireshark check");
+        Path file = tmp.resolve("bus.pcap");
+        try (PcapWriter w = new PcapWriter(Files.newOutputStream(file))) {
+            w.write(FD29);
+            w.write(FD11);
+            w.write(CLASSIC);
+        }
+        Process p = new ProcessBuilder("/usr/bin/tshark", "-r", file.toString(), "-T", "fields", "-e", "can.id", "-e", "can.len")
+                .redirectErrorStream(false).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(out.lines().toList()).hasSize(3);
+        // tshark prints can.id in decimal: 12020A7Bh, 181h, 7FFh
+        assertThat(out.lines().toList()).containsExactly("302123643\t12", "385\t20", "2047\t2");
+    }
+}
