@@ -1,0 +1,22 @@
+package org.spsec.transport;
+
+import java.io.IOException;
+import org.spsec.core.canfd.CanFrame;
+
+/**
+ * One node's attachment to a CAN FD bus. Knows frames, not security. A node never receives
+ * its own transmissions (as on a real controller), so its own identifiers seen on the bus are
+ * someone else's.
+ */
+public interface CanBus extends AutoCloseable {
+    /** For messages: "udp 239.74.163.2:43113 on lo", "socketcan can0", ... */
+    String describe();
+
+    void send(CanFrame frame) throws IOException;
+
+    /** The next frame from another node, waiting at most {@code timeoutNanos}; null if none came. */
+    ReceivedFrame receive(long timeoutNanos) throws IOException, InterruptedException;
+
+    @Override
+    void close();
+}

@@ -1,0 +1,61 @@
+package org.spsec.transport;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.spsec.core.canfd.CanFrame;
+
+/**
+ * A bus inside one process, in real time: every frame sent through one attachment is
+ * delivered to all the others. (The simulated bus in virtual time is {@code org.spsec.sim}.)
+ */
+public final class InMemoryBus {
+    private final List<Attachment> attachments = new CopyOnWriteArrayList<>();
+
+    public CanBus attach(String name) {
+        Attachment a = new Attachment(name);
+        attachments.add(a);
+        return a;
+    }
+
+    private final class Attachment implements CanBus {
+        private final String name;
+        private final LinkedBlockingQueue<ReceivedFrame> inbox = new LinkedBlockingQueue<>();
+        private volatile boolean closed;
+
+        Attachment(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public String describe() { return "in-memory bus (" + name + ")"; }
+
+        @Override
+        public void send(CanFrame frame) {
+            if (closed) {
+                throw new IllegalStateException("bus attachment closed");
+            }
+            long mono = System.nanoTime();
+            Instant now = Instant.now();
+            ReceivedFrame r = new ReceivedFrame(mono, now.getEpochSecond() * 1_000_000_000L + now.getNano(), frame);
+            for (Attachment a : attachments) {
+                if (a != this && !a.closed) {
+                    a.inbox.add(r);
+                }
+            }
+        }
+
+        @Override
+        public ReceivedFrame receive(long timeoutNanos) throws InterruptedException {
+            return inbox.poll(Math.max(0, timeoutNanos), TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+            attachments.remove(this);
+        }
+    }
+}

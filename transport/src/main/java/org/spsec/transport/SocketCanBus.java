@@ -1,0 +1,79 @@
+package org.spsec.transport;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import tel.schich.javacan.CanChannels;
+import tel.schich.javacan.CanSocketOptions;
+import tel.schich.javacan.NetworkDevice;
+import tel.schich.javacan.RawCanChannel;
+
+/**
+ * A real SocketCAN interface (can0, vcan0) through JavaCAN, with CAN FD frames enabled. Linux
+ * only; where the kernel has no CAN support, opening fails with a clear message.
+ */
+public final class SocketCanBus implements CanBus {
+    private final String name;
+    private final RawCanChannel channel;
+
+    public SocketCanBus(String iface) throws IOException {
+        this.name = iface;
+        RawCanChannel ch;
+        try {
+            ch = CanChannels.newRawChannel();
+        } catch (IOException | LinkageError | RuntimeException e) {
+            throw new IOException("SocketCAN is not available on this system (" + e.getMessage() + ")", e);
+        }
+        try {
+            ch.bind(NetworkDevice.lookup(iface));
+            ch.setOption(CanSocketOptions.FD_FRAMES, true);
+            ch.configureBlocking(true);
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw new IOException("cannot open SocketCAN interface " + iface + ": " + e.getMessage(), e);
+        }
+        this.channel = ch;
+    }
+
+    /** Whether this kernel can open CAN sockets at all (false in containers without AF_CAN). */
+    public static boolean available() {
+        try (RawCanChannel ch = CanChannels.newRawChannel()) {
+            return ch != null;
+        } catch (IOException | LinkageError | RuntimeException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public String describe() { return "socketcan " + name; }
+
+    @Override
+    public void send(org.spsec.core.canfd.CanFrame frame) throws IOException {
+        channel.write(SocketCanFrames.toSocketCan(frame));
+    }
+
+    @Override
+    public ReceivedFrame receive(long timeoutNanos) throws IOException {
+        channel.setOption(CanSocketOptions.SO_RCVTIMEO, Duration.ofNanos(Math.max(1_000_000, timeoutNanos)));
+        try {
+            org.spsec.core.canfd.CanFrame f = SocketCanFrames.fromSocketCan(channel.read());
+            Instant now = Instant.now();
+            return f == null ? null : new ReceivedFrame(System.nanoTime(), now.getEpochSecond() * 1_000_000_000L + now.getNano(), f);
+        } catch (IOException e) {
+            if (e.getMessage() != null && (e.getMessage().contains("EAGAIN") || e.getMessage().contains("timed out")
+                    || e.getMessage().contains("Resource temporarily unavailable"))) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // closing
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package org.spsec.transport;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.time.Instant;
+import org.spsec.core.canfd.CanFrame;
+
+/**
+ * A bus over UDP multicast in python-can's udp_multicast format, so several processes or hosts
+ * form one bus without SocketCAN and python-can tools can join it. Defaults are python-can's:
+ * group ff15:7079:7468:6f6e:6465:6d6f:6d63:6173 (IPv4: 239.74.163.2), port 43113, hop limit 1.
+ *
+ * <p>Every member binds the group port, so the source port tells nothing on one host; this bus
+ * therefore sends from a separate socket with its own ephemeral port and drops datagrams from
+ * that port (its own transmissions looped back), as a CAN controller never receives its own frames.
+ */
+public final class UdpMulticastBus implements CanBus {
+    public static final String DEFAULT_GROUP_IPV6 = "ff15:7079:7468:6f6e:6465:6d6f:6d63:6173";
+    public static final String DEFAULT_GROUP_IPV4 = "239.74.163.2";
+    public static final int DEFAULT_PORT = 43113;
+
+    private final InetSocketAddress group;
+    private final NetworkInterface iface;
+    private final DatagramChannel receiver;
+    private final DatagramChannel sender;
+    private final Selector selector;
+    private final int ownPort;
+    private final ByteBuffer buffer = ByteBuffer.allocate(2048);
+
+    /**
+     * @param iface the interface to send and join on, or null for the system's choice (multicast
+     *              then follows the routing table, which may leave this host)
+     */
+    public UdpMulticastBus(String groupAddress, int port, String iface) throws IOException {
+        InetAddress g = InetAddress.getByName(groupAddress);
+        if (!g.isMulticastAddress()) {
+            throw new IOException(groupAddress + " is not a multicast group address");
+        }
+        this.group = new InetSocketAddress(g, port);
+        StandardProtocolFamily family = g.getAddress().length == 4 ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6;
+        this.iface = iface == null ? defaultInterface() : NetworkInterface.getByName(iface);
+        if (this.iface == null) {
+            throw new IOException(iface == null ? "no network interface supports multicast" : "no network interface named " + iface);
+        }
+        receiver = DatagramChannel.open(family);
+        sender = DatagramChannel.open(family);
+        try {
+            receiver.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            receiver.bind(new InetSocketAddress(port));
+            receiver.join(g, this.iface);
+            receiver.configureBlocking(false);
+            sender.setOption(StandardSocketOptions.IP_MULTICAST_IF, this.iface);
+            sender.setOption(StandardSocketOptions.IP_MULTICAST_TTL, 1);
+            sender.setOption(StandardSocketOptions.IP_MULTICAST_LOOP, true);
+            sender.bind(new InetSocketAddress(0));
+            ownPort = ((InetSocketAddress) sender.getLocalAddress()).getPort();
+            selector = Selector.open();
+            receiver.register(selector, SelectionKey.OP_READ);
+        } catch (IOException | RuntimeException e) {
+            receiver.close();
+            sender.close();
+            throw new IOException("cannot join " + groupAddress + ":" + port + " on " + this.iface.getName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static NetworkInterface defaultInterface() throws IOException {
+        for (NetworkInterface n : NetworkInterface.networkInterfaces().toList()) {
+            if (n.isUp() && n.supportsMulticast() && !n.isLoopback()) {
+                return n;
+            }
+        }
+        return NetworkInterface.getByName("lo");
+    }
+
+    @Override
+    public String describe() {
+        return "udp " + group.getAddress().getHostAddress() + ":" + group.getPort() + " on " + iface.getName();
+    }
+
+    @Override
+    public void send(CanFrame frame) throws IOException {
+        sender.send(ByteBuffer.wrap(PythonCanFormat.encode(frame, System.currentTimeMillis() / 1000.0)), group);
+    }
+
+    @Override
+    public ReceivedFrame receive(long timeoutNanos) throws IOException {
+        long deadline = System.nanoTime() + Math.max(0, timeoutNanos);
+        while (true) {
+            buffer.clear();
+            SocketAddress from = receiver.receive(buffer);
+            if (from != null) {
+                if (from instanceof InetSocketAddress a && a.getPort() == ownPort) {
+                    continue; // our own transmission, looped back
+                }
+                long mono = System.nanoTime();
+                Instant now = Instant.now();
+                CanFrame f;
+                try {
+                    f = PythonCanFormat.decode(buffer.array(), buffer.position());
+                } catch (IOException e) {
+                    continue; // not a CAN datagram: other traffic on the group is ignored
+                }
+                if (f != null) {
+                    return new ReceivedFrame(mono, now.getEpochSecond() * 1_000_000_000L + now.getNano(), f);
+                }
+                continue;
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return null;
+            }
+            selector.select(Math.max(1, left / 1_000_000));
+            selector.selectedKeys().clear();
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            selector.close();
+            receiver.close();
+            sender.close();
+        } catch (IOException ignored) {
+            // closing: nothing left to do
+        }
+    }
+}
