@@ -24,7 +24,8 @@ class ClockDriftTest {
         double[] drift = {0, 0, 500, -500, 350};
         for (int p = 2; p <= 4; p++) {
             net.bus.powerOff(net.node(p));
-            ParticipantEngine e = new ParticipantEngine(net.configs.get(p), net.storage.get(p), Network.seeded(p), 0, 1L << 30);
+            long local = (long) Math.floor(net.bus.now() * (1 + drift[p] / 1e6)); // the node's clock when it attaches
+            ParticipantEngine e = new ParticipantEngine(net.configs.get(p), net.storage.get(p), Network.seeded(p), local, 1L << 30);
             net.engines.put(p, e);
             net.nodes.put(p, net.bus.attach("P" + p + "-drift", e, drift[p], 0));
         }

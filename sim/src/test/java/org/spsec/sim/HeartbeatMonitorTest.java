@@ -34,5 +34,9 @@ class HeartbeatMonitorTest {
         assertThat(net.engine(2).state()).isEqualTo(ParticipantState.SECURE);
         net.bus.runFor(Duration.ofSeconds(20));
         assertThat(net.securityEvents(0xEF04)).hasSize(5);
+        // No cascade: nodes in Warning keep their heartbeats, so nobody else is reported missing.
+        assertThat(net.bus.events().stream().filter(r -> r.event() instanceof org.spsec.core.role.NodeEvent.SecurityEventRaised e
+                && (e.code() & 0xFF80) == 0xEF00 && e.code() != 0xEF04)).isEmpty();
+        assertThat(net.states().entrySet()).allMatch(e -> e.getKey() == 4 || e.getValue() == ParticipantState.SECURE);
     }
 }

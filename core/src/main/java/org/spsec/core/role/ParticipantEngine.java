@@ -41,7 +41,8 @@ import org.spsec.core.time.TickRate;
  * csalt), aborts to Waiting, which resynchronizes. A valid Finished exchange enters Configuration;
  * Terminate or a session time-out leaves it, to Secure if still synchronized, else to Waiting.
  *
- * <p>Persistent conditions: a missing time broadcast is a condition that keeps the warning from
+ * <p>Heartbeats carry the status and keep going in Warning and Configuration (see
+ * {@code sendHeartbeat}). Persistent conditions: a missing time broadcast is a condition that keeps the warning from
  * clearing until broadcasts return (so a lost Sync ends in Waiting). A missing heartbeat is reported
  * once per absence (EF00h + id) and does not hold the warning: one silent node must not make
  * the whole group abort.
@@ -72,6 +73,7 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
     private boolean channelAsSync;
     private Csalt csalt = Csalt.NONE;
     private byte[] requestRandom;
+    private long requestSentAt;
     private boolean requestTimeoutReported;
     private long lastAppliedBroadcast;
     private long firstBroadcastFailure = TimerTable.NONE;
@@ -258,6 +260,9 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
                 csalt = freshCsalt();
             }
             clock.set(clock.ticksAt(now), now);
+            // Derive one throw-away response tag now, so the first real answer is not slowed by
+            // class loading and cold code (the participant's clock error is the Sync's latency).
+            TimeResponseAuth.tag(config.algorithm(), registers.installed(RootKeyKind.SEED).key(), new byte[16], 1L << 24, csalt, id);
             becomeSecure(now, "sync role with a Seed key");
         } else {
             sendTimeRequest(now);
@@ -267,6 +272,7 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
     private void sendTimeRequest(long now) {
         requestRandom = new byte[KeyDerivation.RANDOM_LENGTH];
         random.nextBytes(requestRandom);
+        requestSentAt = now;
         send(CanFrame.extended(ControlId.timeRequest(id).encode(), new TimeRequest(requestRandom).encode()));
         timers.set(Timer.TIME_REQUEST, now + nanos(config.timeRequestRetry()));
     }
@@ -290,7 +296,10 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
         }
         requestRandom = null;
         timers.cancel(Timer.TIME_REQUEST);
-        clock.set(rsp.timestamp(), now);
+        // Ours: the Sync read T when the request arrived; half the round trip is the best estimate
+        // of the time since (its processing and the response's transmission).
+        long adopted = rsp.timestamp() + clock.rate().ticks(Math.max(0, now - requestSentAt) / 2);
+        clock.set(adopted, now);
         lastAppliedBroadcast = rsp.timestamp();
         csalt = rsp.csalt();
         becomeSecure(now, "verified time response");
@@ -312,7 +321,7 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
         startServices(now);
     }
 
-    /** Heartbeat, monitoring and time-sync timers of a synchronized node. */
+    /** Heartbeat, monitoring and time-sync timers of a synchronized node (restarted on every entry to Secure). */
     private void startServices(long now) {
         scheduleHeartbeat(now);
         startMonitoring(now);
@@ -527,8 +536,14 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
         timers.set(Timer.HEARTBEAT, clock.nanosWhen(next));
     }
 
+    /**
+     * Ours: heartbeats go on in Warning and Configuration, with the status (alert bit, state) in
+     * the identifier. A node that fell silent in Warning would itself be reported missing by its
+     * monitors, which would then warn and fall silent too: one event anywhere would spread until
+     * the whole group aborted.
+     */
     private void sendHeartbeat(long now) {
-        if (state == ParticipantState.SECURE && channel != null) {
+        if (channel != null && state != ParticipantState.WAITING) {
             sealAndSend(now, ControlId.heartbeat(status(), id).encode(), true, Heartbeat.payload());
         }
         scheduleHeartbeat(now + 1);

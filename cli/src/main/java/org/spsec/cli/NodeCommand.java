@@ -1,0 +1,308 @@
+package org.spsec.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.spsec.core.audit.AuditEntry;
+import org.spsec.core.audit.AuditLog;
+import org.spsec.core.bytes.Hex;
+import org.spsec.core.bytes.LittleEndian;
+import org.spsec.core.crypto.AeadAlgorithm;
+import org.spsec.core.keys.KeyFileException;
+import org.spsec.core.model.ParticipantId;
+import org.spsec.core.model.Register;
+import org.spsec.core.role.NodeEvent;
+import org.spsec.core.role.ParticipantConfig;
+import org.spsec.core.role.ParticipantEngine;
+import org.spsec.core.store.PersistentTimestamp;
+import org.spsec.core.store.TimestampStore;
+import org.spsec.runtime.FileParticipantStorage;
+import org.spsec.runtime.NodeRunner;
+import org.spsec.transport.BusSpec;
+import org.spsec.transport.CanBus;
+import org.spsec.transport.capture.Candump;
+import org.spsec.transport.capture.CapturedFrame;
+import picocli.CommandLine.Option;
+
+/** What {@code spsec participant} and {@code spsec sync} share: run one node until Ctrl-C or --duration. */
+abstract class NodeCommand implements Callable<Integer> {
+    @Option(names = "--bus", paramLabel = "BUS", defaultValue = "udp",
+            description = "mem, udp[:GROUP[:PORT]][@IFACE] (python-can's udp_multicast; default group and port) or socketcan:IFACE (default: ${DEFAULT-VALUE}).")
+    String bus;
+
+    @Option(names = "--store", paramLabel = "DIR", required = true, description = "Key store and register directory (created owner-only).")
+    Path store;
+
+    @Option(names = "--id", paramLabel = "N", description = "Participant ID 1..127 (kept in the store once written).")
+    Integer id;
+
+    @Option(names = "--keys", paramLabel = "FILE", description = "Import this key file (SPEC section 12) into the store first.")
+    Path keys;
+
+    @Option(names = "--heartbeat", paramLabel = "CODE", description = "Heartbeat timing, register 61h: 0 off, 1 8 s, 2 4 s, 3 2 s, 4 1 s, 5 500 ms, 6 250 ms.")
+    Integer heartbeat;
+
+    @Option(names = "--monitor", paramLabel = "IDS",
+            description = "Heartbeats to monitor, register 62h: all, none, or up to four IDs (e.g. 2,3). Default: all, until a Configurator writes 62h.")
+    String monitor;
+
+    @Option(names = "--aead", paramLabel = "NAME", defaultValue = "aes-256-gcm", description = "aes-256-gcm, chacha20-poly1305 or ascon-aead128 (default: ${DEFAULT-VALUE}).")
+    String aead;
+
+    @Option(names = "--send", paramLabel = "ID=HEX", description = "Send this data unit every --period (repeatable), e.g. 181=0102 or 12345678=ff.")
+    List<String> sends = new ArrayList<>();
+
+    @Option(names = "--period", paramLabel = "MS", defaultValue = "1000", description = "Period of --send in milliseconds (default: ${DEFAULT-VALUE}).")
+    long periodMillis;
+
+    @Option(names = "--print-data", description = "Print every verified data unit.")
+    boolean printData;
+
+    @Option(names = "--capture", paramLabel = "FILE", description = "Append every frame sent and received to FILE (candump log).")
+    Path capture;
+
+    @Option(names = "--audit", paramLabel = "FILE", description = "Append state changes and security events to FILE (hash-chained audit log).")
+    Path audit;
+
+    @Option(names = "--duration", paramLabel = "S", description = "Stop after S seconds (default: run until Ctrl-C).")
+    Long duration;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    /** Whether this command runs the Sync role. */
+    abstract boolean sync();
+
+    private record Send(int id, boolean extended, byte[] data) {}
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        AeadAlgorithm algorithm = parseAead();
+        List<Send> toSend = parseSends();
+        FileParticipantStorage storage = openStorage();
+        applyOptions(storage);
+        if (storage.loadRegister(Register.PARTICIPANT_ID.code()) == null) {
+            throw new UserException("no participant ID: give --id N (1..127)", SpsecMain.EXIT_USAGE);
+        }
+        int pid = storage.loadRegister(Register.PARTICIPANT_ID.code())[0];
+        SecureRandom random = new SecureRandom();
+        PersistentTimestamp timestamp = PersistentTimestamp.open(new TimestampStore(store.resolve("timestamp")), random);
+        ParticipantConfig config = ParticipantConfig.defaults(ParticipantId.of(pid)).withAlgorithm(algorithm).withSyncRole(sync());
+        CanBus canBus = openBus("P" + pid);
+        AuditLog auditLog = audit == null ? null : AuditLog.open(audit);
+        Writer captureWriter = capture == null ? null
+                : Files.newBufferedWriter(capture, StandardCharsets.US_ASCII, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        CountDownLatch stop = new CountDownLatch(1);
+        // Made right before its loop starts: the first time request leaves at once, so the round
+        // trip the participant measures for its clock is not inflated by start-up work.
+        ParticipantEngine engine = new ParticipantEngine(config, storage, random, System.nanoTime(), timestamp.start());
+        NodeRunner runner = new NodeRunner("P" + pid, engine, canBus, e -> report(out, auditLog, engine, e), captureWriter == null ? null : f -> {
+            try {
+                captureWriter.write(Candump.format(new CapturedFrame(f.timeNanos(), canBus.describe().split(" ")[0], f.frame())) + "\n");
+            } catch (IOException ex) {
+                throw new UncheckedIOException(ex);
+            }
+        });
+        Thread hook = new Thread(stop::countDown);
+        Runtime.getRuntime().addShutdownHook(hook);
+        out.printf("P%d%s on %s, store %s; %s%n", pid, sync() ? " (Sync)" : "", canBus.describe(), store,
+                duration == null ? "Ctrl-C stops" : "running for " + duration + " s");
+        out.flush();
+        runner.start();
+        long next = System.nanoTime();
+        long end = duration == null ? Long.MAX_VALUE : System.nanoTime() + TimeUnit.SECONDS.toNanos(duration);
+        try {
+            while (!stop.await(50, TimeUnit.MILLISECONDS) && System.nanoTime() < end && runner.running()) {
+                if (System.nanoTime() >= next) {
+                    next += TimeUnit.MILLISECONDS.toNanos(periodMillis);
+                    runner.execute(now -> {
+                        for (Send s : toSend) {
+                            engine.submit(now, s.id(), s.extended(), s.data());
+                        }
+                        try {
+                            timestamp.beforeUse(engine.groupTime(now) + 1);
+                        } catch (IOException ex) {
+                            throw new UncheckedIOException(ex);
+                        }
+                    });
+                }
+            }
+        } finally {
+            runner.close();
+            canBus.close();
+            timestamp.beforeUse(engine.groupTime(System.nanoTime()) + 1);
+            engine.close();
+            if (auditLog != null) {
+                auditLog.close();
+            }
+            if (captureWriter != null) {
+                captureWriter.close();
+            }
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // Ctrl-C: the JVM is already shutting down
+            }
+        }
+        if (runner.failure() != null) {
+            throw new UserException("P" + pid + " stopped: " + runner.failure().getMessage());
+        }
+        out.printf("P%d stopped%n", pid);
+        return 0;
+    }
+
+    private void report(PrintWriter out, AuditLog auditLog, ParticipantEngine engine, NodeEvent e) {
+        switch (e) {
+            case NodeEvent.StateChanged s -> out.printf("P%d state %s -> %s (%s)%n", s.participant(),
+                    s.from().name().toLowerCase(Locale.ROOT), s.to().name().toLowerCase(Locale.ROOT), s.cause());
+            case NodeEvent.SecurityEventRaised s -> out.printf("P%d event %04Xh %s: %s%n", s.participant(), s.code(), s.name(), s.detail());
+            case NodeEvent.DataReceived d -> {
+                if (printData) {
+                    out.printf("P%d data %X %s%n", d.participant(), d.canId(), Hex.of(d.payload()));
+                }
+            }
+            case NodeEvent.RegisterWritten w -> out.printf("P%d register %02Xh written (%d bytes)%n", w.participant(), w.register(), w.length());
+        }
+        out.flush();
+        if (auditLog != null) {
+            AuditEntry entry = AuditEntry.of(Instant.now().toString(), e, engine.state());
+            if (entry != null) {
+                try {
+                    auditLog.append(entry);
+                } catch (IOException ex) {
+                    throw new UncheckedIOException(ex);
+                }
+            }
+        }
+    }
+
+    private AeadAlgorithm parseAead() {
+        try {
+            return AeadAlgorithm.parse(aead);
+        } catch (IllegalArgumentException e) {
+            throw new UserException(e.getMessage(), SpsecMain.EXIT_USAGE);
+        }
+    }
+
+    private List<Send> parseSends() {
+        List<Send> result = new ArrayList<>();
+        for (String s : sends) {
+            int eq = s.indexOf('=');
+            if (eq <= 0) {
+                throw new UserException("--send wants ID=HEX, got '" + s + "'", SpsecMain.EXIT_USAGE);
+            }
+            String idText = s.substring(0, eq);
+            try {
+                int canId = (int) Long.parseLong(idText, 16);
+                boolean extended = idText.length() > 3 || canId > 0x7FF;
+                byte[] data = Hex.parse(s.substring(eq + 1));
+                if (data.length > 54) {
+                    throw new UserException("--send " + idText + ": payload of " + data.length + " bytes exceeds the maximum of 54", SpsecMain.EXIT_USAGE);
+                }
+                result.add(new Send(canId, extended, data));
+            } catch (NumberFormatException e) {
+                throw new UserException("--send: '" + idText + "' is not a hex CAN ID", SpsecMain.EXIT_USAGE);
+            } catch (IllegalArgumentException e) {
+                throw new UserException("--send " + idText + ": " + e.getMessage(), SpsecMain.EXIT_USAGE);
+            }
+        }
+        return result;
+    }
+
+    private FileParticipantStorage openStorage() {
+        try {
+            FileParticipantStorage s = new FileParticipantStorage(store);
+            if (keys != null) {
+                int n = s.keyStore().importKeyFile(Files.readString(keys, StandardCharsets.US_ASCII));
+                spec.commandLine().getOut().printf("imported %d keys from %s%n", n, keys);
+            }
+            return s;
+        } catch (NoSuchFileException e) {
+            throw new UserException("no such file: " + e.getFile());
+        } catch (KeyFileException e) {
+            throw new UserException(keys + ": " + e.getMessage());
+        } catch (IOException | UncheckedIOException e) {
+            throw new UserException("cannot use store " + store + ": " + e.getMessage());
+        }
+    }
+
+    private void applyOptions(FileParticipantStorage s) {
+        if (id != null) {
+            if (!ParticipantId.isValid(id)) {
+                throw new UserException("--id must be 1..127, got " + id, SpsecMain.EXIT_USAGE);
+            }
+            s.storeRegister(Register.PARTICIPANT_ID.code(), new byte[] {(byte) (int) id});
+        }
+        if (heartbeat != null) {
+            if (heartbeat < 0 || heartbeat > 6) {
+                throw new UserException("--heartbeat must be 0..6, got " + heartbeat, SpsecMain.EXIT_USAGE);
+            }
+            s.storeRegister(Register.HEARTBEAT_TIMING.code(), new byte[] {(byte) (int) heartbeat});
+        }
+        if (monitor != null) {
+            s.storeRegister(Register.HEARTBEAT_MONITOR.code(), LittleEndian.u32(parseMonitor(monitor)));
+        } else if (s.loadRegister(Register.HEARTBEAT_MONITOR.code()) == null) {
+            s.storeRegister(Register.HEARTBEAT_MONITOR.code(), LittleEndian.u32(0xFFFF_FFFFL));
+        }
+        if (sync()) {
+            s.storeRegister(Register.SYNC_ROLE.code(), new byte[] {1});
+        }
+    }
+
+    static long parseMonitor(String text) {
+        String t = text.strip().toLowerCase(Locale.ROOT);
+        if (t.equals("all")) {
+            return 0xFFFF_FFFFL;
+        }
+        if (t.equals("none")) {
+            return 0;
+        }
+        String[] parts = t.split(",");
+        if (parts.length > 4) {
+            throw new UserException("--monitor takes at most four IDs", SpsecMain.EXIT_USAGE);
+        }
+        long v = 0;
+        for (int i = 0; i < parts.length; i++) {
+            int p;
+            try {
+                p = Integer.parseInt(parts[i].strip());
+            } catch (NumberFormatException e) {
+                throw new UserException("--monitor: '" + parts[i] + "' is not a participant ID (or use all, none)", SpsecMain.EXIT_USAGE);
+            }
+            if (!ParticipantId.isValid(p)) {
+                throw new UserException("--monitor: participant IDs are 1..127, got " + p, SpsecMain.EXIT_USAGE);
+            }
+            v |= (long) p << (8 * i);
+        }
+        return v;
+    }
+
+    private CanBus openBus(String name) {
+        BusSpec bs;
+        try {
+            bs = BusSpec.parse(bus);
+        } catch (IllegalArgumentException e) {
+            throw new UserException("--bus: " + e.getMessage(), SpsecMain.EXIT_USAGE);
+        }
+        try {
+            return bs.open(name);
+        } catch (IOException e) {
+            throw new UserException("cannot open bus " + bus + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package org.spsec.runtime;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import org.spsec.core.bytes.Hex;
+import org.spsec.core.keys.RootKey;
+import org.spsec.core.keys.RootKeyKind;
+import org.spsec.core.role.ParticipantStorage;
+import org.spsec.core.store.AtomicFiles;
+import org.spsec.core.store.KeyStore;
+
+/**
+ * A participant's storage in a directory: keys through the {@link KeyStore} (one owner-only file
+ * per key, replaced atomically) and each register in {@code registers/XX} (hex), also atomic.
+ * The engine calls it synchronously, so a write acknowledged on the bus is on disk.
+ */
+public final class FileParticipantStorage implements ParticipantStorage {
+    private final KeyStore keys;
+    private final Path registers;
+
+    public FileParticipantStorage(Path dir) throws IOException {
+        this.keys = KeyStore.open(dir);
+        this.registers = dir.resolve("registers");
+        AtomicFiles.createPrivateDirectory(registers);
+    }
+
+    public KeyStore keyStore() { return keys; }
+
+    @Override
+    public RootKey loadKey(RootKeyKind kind) {
+        try {
+            return keys.load(kind).orElse(null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void storeKey(RootKey key) {
+        try {
+            keys.store(key);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void eraseKey(RootKeyKind kind) {
+        try {
+            keys.erase(kind);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public byte[] loadRegister(int code) {
+        try {
+            return Hex.parse(Files.readString(file(code), StandardCharsets.US_ASCII).strip());
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (IllegalArgumentException e) {
+            throw new UncheckedIOException(new IOException(file(code) + " is damaged: " + e.getMessage()));
+        }
+    }
+
+    @Override
+    public void storeRegister(int code, byte[] value) {
+        try {
+            AtomicFiles.write(file(code), (Hex.of(value) + "\n").getBytes(StandardCharsets.US_ASCII));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void eraseRegister(int code) {
+        try {
+            AtomicFiles.delete(file(code));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private Path file(int code) {
+        return registers.resolve(String.format("%02x", code));
+    }
+}

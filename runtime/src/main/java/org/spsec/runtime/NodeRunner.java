@@ -1,0 +1,114 @@
+package org.spsec.runtime;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
+import org.spsec.core.canfd.CanFrame;
+import org.spsec.core.role.Endpoint;
+import org.spsec.core.role.NodeEventListener;
+import org.spsec.transport.CanBus;
+import org.spsec.transport.ReceivedFrame;
+import org.spsec.transport.capture.CapturedFrame;
+
+/**
+ * The one loop of a node: it owns a thread and real (monotonic) time. It waits for a frame or
+ * the endpoint's next deadline, feeds the endpoint, sends what it queued and hands its events to
+ * the listener. Other threads talk to the endpoint only through {@link #execute}, which runs on
+ * the loop thread, so the endpoint stays single-threaded.
+ */
+public final class NodeRunner implements AutoCloseable {
+    /** Longest wait, so commands from other threads are picked up promptly. */
+    private static final long MAX_WAIT_NANOS = 20_000_000L;
+
+    private final Endpoint endpoint;
+    private final CanBus bus;
+    private final NodeEventListener listener;
+    private final Consumer<CapturedFrame> capture;
+    private final ConcurrentLinkedQueue<LongConsumer> actions = new ConcurrentLinkedQueue<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile Throwable failure;
+
+    /** @param capture every frame sent or received, with wall-clock time (or null) */
+    public NodeRunner(String name, Endpoint endpoint, CanBus bus, NodeEventListener listener, Consumer<CapturedFrame> capture) {
+        this.endpoint = endpoint;
+        this.bus = bus;
+        this.listener = listener;
+        this.capture = capture;
+        this.thread = new Thread(this::loop, "spsec-" + name);
+        this.thread.setDaemon(true);
+    }
+
+    public NodeRunner start() {
+        thread.start();
+        return this;
+    }
+
+    /** Runs {@code action} with the current monotonic time on the loop thread. */
+    public void execute(LongConsumer action) {
+        actions.add(action);
+    }
+
+    /** The error that stopped the loop, or null. */
+    public Throwable failure() { return failure; }
+
+    public boolean running() { return running && thread.isAlive(); }
+
+    private void loop() {
+        try {
+            while (running) {
+                LongConsumer a;
+                while ((a = actions.poll()) != null) {
+                    a.accept(System.nanoTime());
+                }
+                flush();
+                long now = System.nanoTime();
+                long deadline = endpoint.nextDeadline();
+                long wait = Math.max(0, Math.min(MAX_WAIT_NANOS, deadline == Long.MAX_VALUE ? MAX_WAIT_NANOS : deadline - now));
+                ReceivedFrame r = bus.receive(wait);
+                if (r != null) {
+                    if (capture != null) {
+                        capture.accept(new CapturedFrame(r.wallNanos(), "rx", r.frame()));
+                    }
+                    endpoint.handleFrame(r.monotonicNanos(), r.frame());
+                }
+                now = System.nanoTime();
+                if (now >= endpoint.nextDeadline()) {
+                    endpoint.handleTimeout(now);
+                }
+            }
+            flush();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException | RuntimeException e) {
+            failure = e;
+        } finally {
+            running = false;
+        }
+    }
+
+    private void flush() throws IOException {
+        CanFrame f;
+        while ((f = endpoint.pollTransmit()) != null) {
+            bus.send(f);
+            if (capture != null) {
+                Instant now = Instant.now();
+                capture.accept(new CapturedFrame(now.getEpochSecond() * 1_000_000_000L + now.getNano(), "tx", f));
+            }
+        }
+        NodeEventListener.drain(endpoint, listener);
+    }
+
+    /** Stops the loop (sending what is queued) and waits for it. */
+    @Override
+    public void close() {
+        running = false;
+        try {
+            thread.join(2_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
