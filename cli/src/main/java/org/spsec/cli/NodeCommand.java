@@ -32,6 +32,7 @@ import org.spsec.core.store.PersistentTimestamp;
 import org.spsec.core.store.TimestampStore;
 import org.spsec.runtime.FileParticipantStorage;
 import org.spsec.runtime.NodeRunner;
+import org.spsec.runtime.WarmUp;
 import org.spsec.transport.BusSpec;
 import org.spsec.transport.CanBus;
 import org.spsec.transport.capture.Candump;
@@ -103,6 +104,7 @@ abstract class NodeCommand implements Callable<Integer> {
         SecureRandom random = new SecureRandom();
         PersistentTimestamp timestamp = PersistentTimestamp.open(new TimestampStore(store.resolve("timestamp")), random);
         ParticipantConfig config = ParticipantConfig.defaults(ParticipantId.of(pid)).withAlgorithm(algorithm).withSyncRole(sync());
+        WarmUp.run(algorithm, 3_000); // before joining: a cold node answers late and its clock error follows
         CanBus canBus = openBus("P" + pid);
         AuditLog auditLog = audit == null ? null : AuditLog.open(audit);
         Writer captureWriter = capture == null ? null

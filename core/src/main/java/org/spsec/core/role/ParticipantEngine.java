@@ -260,9 +260,6 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
                 csalt = freshCsalt();
             }
             clock.set(clock.ticksAt(now), now);
-            // Derive one throw-away response tag now, so the first real answer is not slowed by
-            // class loading and cold code (the participant's clock error is the Sync's latency).
-            TimeResponseAuth.tag(config.algorithm(), registers.installed(RootKeyKind.SEED).key(), new byte[16], 1L << 24, csalt, id);
             becomeSecure(now, "sync role with a Seed key");
         } else {
             sendTimeRequest(now);
