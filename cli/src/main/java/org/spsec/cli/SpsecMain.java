@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = SpsecMain.Version.class,
         description = "SPsec for Java: the security sublayer for CAN FD (Security Stamp and control plane).",
-        subcommands = {DemoCommand.class, ParticipantCommand.class, SyncCommand.class, KeysCommand.class, AuditCommand.class,
+        subcommands = {DemoCommand.class, ParticipantCommand.class, SyncCommand.class, InspectCommand.class, MonitorCommand.class, KeysCommand.class, AuditCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
                 "  spsec demo                     run the demonstration (commissioning, traffic, attacks)",
@@ -21,6 +21,7 @@ import picocli.CommandLine.Option;
                 "  spsec audit verify demo-out/audit.jsonl",
                 "  spsec sync --store s1 --id 1 --keys keys.txt --bus udp:239.74.163.2:43113@lo",
                 "  spsec participant --store p2 --id 2 --keys keys.txt --bus udp:239.74.163.2:43113@lo",
+                "  spsec inspect --keys demo-out/keys.txt demo-out/capture.log",
                 "  spsec keys generate keys.txt   write a fresh key file",
                 "  spsec help demo                options of one command"})
 public final class SpsecMain implements Runnable {

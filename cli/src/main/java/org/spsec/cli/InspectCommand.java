@@ -1,0 +1,165 @@
+package org.spsec.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.spsec.core.bytes.Hex;
+import org.spsec.core.crypto.AeadAlgorithm;
+import org.spsec.core.engine.StampMode;
+import org.spsec.core.engine.Verdict;
+import org.spsec.core.keys.Csalt;
+import org.spsec.core.keys.KeyFile;
+import org.spsec.core.keys.KeyFileException;
+import org.spsec.core.keys.RootKey;
+import org.spsec.core.keys.RootKeyKind;
+import org.spsec.core.role.Observer;
+import org.spsec.core.time.TickRate;
+import org.spsec.transport.capture.Candump;
+import org.spsec.transport.capture.CaptureFormatException;
+import org.spsec.transport.capture.CapturedFrame;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code spsec inspect}: offline verification of a candump capture. */
+@Command(name = "inspect", mixinStandardHelpOptions = true,
+        description = {"Verify a candump capture offline with the Seed key.",
+            "Time is anchored on a verified time response found in the capture (its request random is in",
+            "the capture too), or given with --timestamp TICKS --at CAPTURE_TIME --csalt HEX. Later frames are",
+            "rebuilt from their 12-bit timestamps against the capture clock."},
+        footer = {"", "Verdicts: ok, auth-failed, replay, outside-window, malformed, unverifiable.", "",
+            "Examples:", "  spsec inspect --keys demo-out/keys.txt demo-out/capture.log",
+            "  spsec inspect --keys keys.txt --json capture.log | jq 'select(.verdict != \"ok\")'"})
+public final class InspectCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "CAPTURE", description = "candump log file.")
+    Path capture;
+
+    @Option(names = "--keys", paramLabel = "FILE", required = true, description = "Key file with the Seed key and salt.")
+    Path keys;
+
+    @Option(names = "--aead", paramLabel = "NAME", defaultValue = "aes-256-gcm",
+            description = "aes-256-gcm, chacha20-poly1305 or ascon-aead128 (default: ${DEFAULT-VALUE}).")
+    String aead;
+
+    @Option(names = "--json", description = "One JSON object per frame instead of a table.")
+    boolean json;
+
+    @Option(names = "--timestamp", paramLabel = "TICKS", description = "Group time T at --at (with --csalt).")
+    Long timestamp;
+
+    @Option(names = "--at", paramLabel = "CAPTURE_TIME", description = "Capture time of --timestamp, seconds as in the capture (e.g. 12.345678).")
+    String at;
+
+    @Option(names = "--csalt", paramLabel = "HEX", description = "csalt (4 bytes) for a manual anchor.")
+    String csalt;
+
+    @Option(names = "--authenticate-only", description = "The network sends payloads in clear (authentication-only mode).")
+    boolean authOnly;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        AeadAlgorithm algorithm;
+        try {
+            algorithm = AeadAlgorithm.parse(aead);
+        } catch (IllegalArgumentException e) {
+            throw new UserException(e.getMessage(), SpsecMain.EXIT_USAGE);
+        }
+        if ((timestamp != null || at != null || csalt != null) && (timestamp == null || at == null || csalt == null)) {
+            throw new UserException("a manual anchor needs --timestamp, --at and --csalt together", SpsecMain.EXIT_USAGE);
+        }
+        List<CapturedFrame> frames = readCapture();
+        Map<RootKeyKind, RootKey> keyMap = readKeys();
+        RootKey seed = keyMap.get(RootKeyKind.SEED);
+        if (seed == null) {
+            throw new UserException(keys + " has no seed_key and seed_salt");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        Map<Verdict, Integer> counts = new EnumMap<>(Verdict.class);
+        try (Observer observer = new Observer(algorithm, seed, authOnly ? StampMode.AUTHENTICATE_ONLY : StampMode.ENCRYPT, TickRate.DEFAULT)) {
+            if (timestamp != null) {
+                observer.anchor(timestamp, parseTime(at), parseCsalt(csalt));
+            }
+            if (!json) {
+                out.printf("%6s  %-18s %-9s %-15s %-5s %-15s %s%n", "frame", "time", "can_id", "kind", "part", "verdict", "payload");
+            }
+            int n = 0;
+            for (CapturedFrame c : frames) {
+                n++;
+                Observer.Judgement j = observer.judge(c.timeNanos(), c.frame());
+                counts.merge(j.verdict(), 1, Integer::sum);
+                String time = Candump.format(c).substring(1, Candump.format(c).indexOf(')'));
+                String id = c.frame().extended() ? String.format("%08X", c.frame().id()) : String.format("%03X", c.frame().id());
+                String payload = j.payload() == null ? null : Hex.of(j.payload());
+                if (json) {
+                    out.printf("{\"frame\":%d,\"time\":\"%s\",\"can_id\":\"%s\",\"kind\":\"%s\",\"participant\":%s,\"verdict\":\"%s\",\"payload\":%s}%n",
+                            n, time, id, j.kind().label(), j.participant() == null ? "null" : j.participant().toString(), j.verdict().label(),
+                            payload == null ? "null" : "\"" + payload + "\"");
+                } else {
+                    out.printf("%6d  %-18s %-9s %-15s %-5s %-15s %s%n", n, time, id, j.kind().label(),
+                            j.participant() == null ? "-" : "P" + j.participant(), j.verdict().label(), payload == null ? (j.note() == null ? "" : "(" + j.note() + ")") : payload);
+                }
+            }
+        }
+        if (!json) {
+            StringBuilder b = new StringBuilder();
+            counts.forEach((v, c) -> b.append(String.format("%s %d, ", v.label(), c)));
+            out.printf("%n%d frames: %s%n", frames.size(), b.length() == 0 ? "none" : b.substring(0, b.length() - 2));
+        }
+        return 0;
+    }
+
+    private List<CapturedFrame> readCapture() {
+        try (BufferedReader r = Files.newBufferedReader(capture, StandardCharsets.US_ASCII)) {
+            return Candump.read(r);
+        } catch (NoSuchFileException e) {
+            throw new UserException("no such file: " + capture);
+        } catch (CaptureFormatException e) {
+            throw new UserException(capture + ": " + e.getMessage());
+        } catch (IOException e) {
+            throw new UserException("cannot read " + capture + ": " + e.getMessage());
+        }
+    }
+
+    private Map<RootKeyKind, RootKey> readKeys() {
+        try {
+            return KeyFile.parse(Files.readString(keys, StandardCharsets.US_ASCII));
+        } catch (NoSuchFileException e) {
+            throw new UserException("no such file: " + keys);
+        } catch (KeyFileException e) {
+            throw new UserException(keys + ": " + e.getMessage());
+        } catch (IOException e) {
+            throw new UserException("cannot read " + keys + ": " + e.getMessage());
+        }
+    }
+
+    private static long parseTime(String s) {
+        try {
+            String[] parts = s.split("\\.", 2);
+            long secs = Long.parseLong(parts[0]);
+            String frac = parts.length > 1 ? (parts[1] + "000000000").substring(0, 9) : "0";
+            return secs * 1_000_000_000L + Long.parseLong(frac);
+        } catch (NumberFormatException e) {
+            throw new UserException("--at: '" + s + "' is not a capture time (seconds, e.g. 12.345678)", SpsecMain.EXIT_USAGE);
+        }
+    }
+
+    private static Csalt parseCsalt(String s) {
+        try {
+            return Csalt.copyOf(Hex.parse(s.toLowerCase(Locale.ROOT)));
+        } catch (IllegalArgumentException e) {
+            throw new UserException("--csalt: " + e.getMessage(), SpsecMain.EXIT_USAGE);
+        }
+    }
+}

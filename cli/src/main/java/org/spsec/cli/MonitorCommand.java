@@ -1,0 +1,158 @@
+package org.spsec.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.spsec.core.canfd.ControlId;
+import org.spsec.core.canfd.FrameKind;
+import org.spsec.core.crypto.AeadAlgorithm;
+import org.spsec.core.engine.StampMode;
+import org.spsec.core.engine.Verdict;
+import org.spsec.core.keys.KeyFile;
+import org.spsec.core.keys.KeyFileException;
+import org.spsec.core.keys.RootKey;
+import org.spsec.core.keys.RootKeyKind;
+import org.spsec.core.model.ParticipantState;
+import org.spsec.core.role.Observer;
+import org.spsec.core.role.ParticipantConfig;
+import org.spsec.core.time.TickRate;
+import org.spsec.transport.BusSpec;
+import org.spsec.transport.CanBus;
+import org.spsec.transport.ReceivedFrame;
+import org.spsec.transport.capture.Candump;
+import org.spsec.transport.capture.CapturedFrame;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code spsec monitor}: a passive observer on a live bus. */
+@Command(name = "monitor", mixinStandardHelpOptions = true,
+        description = {"Watch a live bus with the Seed key, never sending: verify every frame, follow each",
+            "participant's heartbeat and status, report rejected frames and silent participants."},
+        footer = {"", "Example:", "  spsec monitor --keys site-keys.txt --bus udp:239.74.163.2:43113@lo --capture bus.log"})
+public final class MonitorCommand implements Callable<Integer> {
+    @Option(names = "--bus", paramLabel = "BUS", defaultValue = "udp",
+            description = "mem, udp[:GROUP[:PORT]][@IFACE] or socketcan:IFACE (default: ${DEFAULT-VALUE}).")
+    String bus;
+
+    @Option(names = "--keys", paramLabel = "FILE", required = true, description = "Key file with the Seed key and salt.")
+    Path keys;
+
+    @Option(names = "--aead", paramLabel = "NAME", defaultValue = "aes-256-gcm", description = "The network's AEAD (default: ${DEFAULT-VALUE}).")
+    String aead;
+
+    @Option(names = "--heartbeat", paramLabel = "CODE", defaultValue = "4", description = "The network's heartbeat timing code (default: ${DEFAULT-VALUE}, 1 s).")
+    int heartbeat;
+
+    @Option(names = "--capture", paramLabel = "FILE", description = "Append every frame to FILE (candump log).")
+    Path capture;
+
+    @Option(names = "--duration", paramLabel = "S", description = "Stop after S seconds (default: run until Ctrl-C).")
+    Long duration;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    private static final class Seen {
+        long lastHeartbeat;
+        int status = -1;
+        boolean missing;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        AeadAlgorithm algorithm;
+        BusSpec busSpec;
+        try {
+            algorithm = AeadAlgorithm.parse(aead);
+            busSpec = BusSpec.parse(bus);
+        } catch (IllegalArgumentException e) {
+            throw new UserException(e.getMessage(), SpsecMain.EXIT_USAGE);
+        }
+        long period = ParticipantConfig.heartbeatPeriodNanos(heartbeat);
+        RootKey seed = seedKey();
+        Map<Integer, Seen> participants = new TreeMap<>();
+        Map<Verdict, Long> counts = new EnumMap<>(Verdict.class);
+        try (CanBus canBus = busSpec.open("monitor");
+             Observer observer = new Observer(algorithm, seed, StampMode.ENCRYPT, TickRate.DEFAULT);
+             Writer cap = capture == null ? null
+                     : Files.newBufferedWriter(capture, StandardCharsets.US_ASCII, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+            out.printf("monitoring %s (passive; %s)%n", canBus.describe(), duration == null ? "Ctrl-C stops" : duration + " s");
+            out.flush();
+            long end = duration == null ? Long.MAX_VALUE : System.nanoTime() + TimeUnit.SECONDS.toNanos(duration);
+            long nextSummary = System.nanoTime() + 10_000_000_000L;
+            while (System.nanoTime() < end) {
+                ReceivedFrame r = canBus.receive(100_000_000L);
+                long now = System.nanoTime();
+                if (r != null) {
+                    if (cap != null) {
+                        cap.write(Candump.format(new CapturedFrame(r.wallNanos(), "rx", r.frame())) + "\n");
+                    }
+                    boolean wasAnchored = observer.anchored();
+                    Observer.Judgement j = observer.judge(r.monotonicNanos(), r.frame());
+                    counts.merge(j.verdict(), 1L, Long::sum);
+                    if (j.verdict() != Verdict.OK && j.verdict() != Verdict.UNVERIFIABLE) {
+                        out.printf("REJECTED %s on %X: %s%n", j.kind().label(), r.frame().id(), j.verdict().label());
+                    } else if (j.kind() == FrameKind.HEARTBEAT && j.verdict() == Verdict.OK) {
+                        ControlId c = ControlId.tryDecode(r.frame().id(), true);
+                        Seen s = participants.computeIfAbsent(c.participant(), k -> new Seen());
+                        s.lastHeartbeat = now;
+                        if (s.missing || s.status != c.b2()) {
+                            ParticipantState st = ParticipantState.ofCode(c.b2());
+                            out.printf("P%d heartbeat: %s%s%n", c.participant(), st == null ? "status " + c.b2() : st.name().toLowerCase(Locale.ROOT),
+                                    (c.b2() & 0x80) != 0 ? " (alert)" : "");
+                            s.status = c.b2();
+                            s.missing = false;
+                        }
+                    } else if (j.kind() == FrameKind.TIME_RESPONSE && j.verdict() == Verdict.OK && !wasAnchored) {
+                        out.println("anchored on a verified time response");
+                    }
+                }
+                for (Map.Entry<Integer, Seen> e : participants.entrySet()) {
+                    Seen s = e.getValue();
+                    if (period > 0 && !s.missing && now - s.lastHeartbeat > period * 5 / 2) {
+                        s.missing = true;
+                        out.printf("P%d heartbeat MISSING for 2.5 cycles%n", e.getKey());
+                    }
+                }
+                if (now >= nextSummary) {
+                    nextSummary = now + 10_000_000_000L;
+                    out.printf("summary: %s; %d participants heard%n", counts, participants.size());
+                }
+                out.flush();
+            }
+            out.printf("summary: %s; %d participants heard%n", counts, participants.size());
+        } catch (IOException e) {
+            throw new UserException("monitor: " + e.getMessage());
+        }
+        return 0;
+    }
+
+    private RootKey seedKey() {
+        try {
+            Map<RootKeyKind, RootKey> m = KeyFile.parse(Files.readString(keys, StandardCharsets.US_ASCII));
+            RootKey seed = m.get(RootKeyKind.SEED);
+            if (seed == null) {
+                throw new UserException(keys + " has no seed_key and seed_salt");
+            }
+            return seed;
+        } catch (NoSuchFileException e) {
+            throw new UserException("no such file: " + keys);
+        } catch (KeyFileException e) {
+            throw new UserException(keys + ": " + e.getMessage());
+        } catch (IOException e) {
+            throw new UserException("cannot read " + keys + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package org.spsec.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** inspect, monitor, participant and sync: what they print and how they fail. */
+class CommandsTest {
+    @TempDir
+    static Path tmp;
+
+    private record Run(int code, String out, String err) {}
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = SpsecMain.execute(new PrintWriter(out), new PrintWriter(err), args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @BeforeAll
+    static void demoFiles() {
+        assertThat(run("demo", "--seed", "11", "--minutes", "1", "--out", tmp.resolve("d").toString()).code).isZero();
+    }
+
+    @Test
+    void inspectVerifiesTheDemoCaptureAndFlagsTheAttacks() {
+        Run r = run("inspect", "--keys", tmp.resolve("d/keys.txt").toString(), tmp.resolve("d/capture.log").toString());
+        assertThat(r.code).as(r.err).isZero();
+        assertThat(r.out).contains("frame").contains("time-response").contains("replay").contains("auth-failed");
+        assertThat(r.out.lines().reduce((a, b) -> b).orElseThrow()).contains("frames: ok ");
+    }
+
+    @Test
+    void inspectJsonHasOneObjectPerFrameWithTheRequiredFields() throws Exception {
+        Run r = run("inspect", "--json", "--keys", tmp.resolve("d/keys.txt").toString(), tmp.resolve("d/capture.log").toString());
+        assertThat(r.code).isZero();
+        List<String> lines = r.out.lines().toList();
+        assertThat(lines).hasSize(Files.readAllLines(tmp.resolve("d/capture.log")).size());
+        assertThat(lines.get(0)).matches("\\{\"frame\":1,\"time\":\"[0-9.]+\",\"can_id\":\"[0-9A-F]+\",\"kind\":\"[a-z-]+\","
+                + "\"participant\":(null|\\d+),\"verdict\":\"(ok|auth-failed|replay|outside-window|malformed|unverifiable)\",\"payload\":(null|\"[0-9a-f]*\")}");
+        assertThat(lines).anyMatch(l -> l.contains("\"kind\":\"heartbeat\"") && l.contains("\"verdict\":\"ok\"") && l.contains("\"payload\":\"ffff\""));
+        assertThat(lines).anyMatch(l -> l.contains("\"kind\":\"time-response\"") && l.contains("\"verdict\":\"ok\""));
+        assertThat(lines).anyMatch(l -> l.contains("\"verdict\":\"replay\""));
+    }
+
+    @Test
+    void inspectErrors() throws Exception {
+        assertThat(run("inspect", "--keys", tmp.resolve("nope").toString(), tmp.resolve("d/capture.log").toString()).err)
+                .isEqualTo("spsec: no such file: " + tmp.resolve("nope") + System.lineSeparator());
+        Path bad = Files.writeString(tmp.resolve("bad.log"), "(1.000000) can0 181#01\nnot a line\n");
+        Run r = run("inspect", "--keys", tmp.resolve("d/keys.txt").toString(), bad.toString());
+        assertThat(r.code).isEqualTo(1);
+        assertThat(r.err).contains("line 2: not a candump log line");
+        Run aead = run("inspect", "--aead", "des", "--keys", tmp.resolve("d/keys.txt").toString(), bad.toString());
+        assertThat(aead.code).isEqualTo(2);
+        assertThat(aead.err).contains("unknown AEAD 'des'");
+        assertThat(run("inspect", "--timestamp", "5", "--keys", tmp.resolve("d/keys.txt").toString(), bad.toString()).err)
+                .contains("needs --timestamp, --at and --csalt together");
+    }
+
+    @Test
+    void inspectWithAManualAnchor() {
+        Run r = run("inspect", "--keys", tmp.resolve("d/keys.txt").toString(), "--timestamp", "123", "--at", "0.0", "--csalt", "01020304",
+                tmp.resolve("d/capture.log").toString());
+        assertThat(r.code).isZero(); // a wrong anchor verifies nothing, but it is accepted and used
+        assertThat(r.out).contains("outside-window");
+    }
+
+    @Test
+    void nodeCommandErrorsAreOneLine() {
+        Run noId = run("participant", "--store", tmp.resolve("fresh").toString(), "--bus", "mem", "--duration", "1");
+        assertThat(noId.code).isEqualTo(2);
+        assertThat(noId.err).isEqualTo("spsec: no participant ID: give --id N (1..127)" + System.lineSeparator());
+        Run badBus = run("participant", "--store", tmp.resolve("fresh").toString(), "--id", "3", "--bus", "can0");
+        assertThat(badBus.code).isEqualTo(2);
+        assertThat(badBus.err).startsWith("spsec: --bus: unknown bus 'can0'");
+        Run badSend = run("participant", "--store", tmp.resolve("fresh").toString(), "--id", "3", "--bus", "mem", "--send", "zz=01");
+        assertThat(badSend.err).contains("'zz' is not a hex CAN ID");
+        Run badKeys = run("sync", "--store", tmp.resolve("fresh").toString(), "--id", "1", "--bus", "mem", "--keys", tmp.resolve("none.txt").toString());
+        assertThat(badKeys.code).isEqualTo(1);
+        assertThat(badKeys.err).contains("no such file");
+        Run socketcan = run("participant", "--store", tmp.resolve("fresh").toString(), "--id", "3", "--bus", "socketcan:can0", "--duration", "1");
+        assertThat(socketcan.code).isEqualTo(1);
+        assertThat(socketcan.err).startsWith("spsec: cannot open bus socketcan:can0").doesNotContain("\tat ");
+    }
+
+    @Test
+    void aSyncAloneOnTheInMemoryBusRunsAndStopsCleanly() {
+        Run r = run("sync", "--store", tmp.resolve("s").toString(), "--id", "1", "--keys", tmp.resolve("d/keys.txt").toString(),
+                "--bus", "mem", "--duration", "1", "--audit", tmp.resolve("s-audit.jsonl").toString());
+        assertThat(r.code).as(r.err).isZero();
+        assertThat(r.out).contains("P1 (Sync) on in-memory bus").contains("P1 state waiting -> secure (sync role with a Seed key)").contains("P1 stopped");
+        assertThat(run("audit", "verify", tmp.resolve("s-audit.jsonl").toString()).code).isZero();
+        assertThat(tmp.resolve("s/timestamp")).exists();
+    }
+
+    @Test
+    void monitorOnAnEmptyBus() {
+        Run r = run("monitor", "--keys", tmp.resolve("d/keys.txt").toString(), "--bus", "mem", "--duration", "1");
+        assertThat(r.code).isZero();
+        assertThat(r.out).startsWith("monitoring in-memory bus").contains("summary: {}; 0 participants heard");
+    }
+}
