@@ -120,7 +120,16 @@ abstract class NodeCommand implements Callable<Integer> {
                 throw new UncheckedIOException(ex);
             }
         });
-        Thread hook = new Thread(stop::countDown);
+        CountDownLatch stopped = new CountDownLatch(1);
+        // Ctrl-C: ask the loop to stop, then keep the JVM alive until the node has persisted what it must.
+        Thread hook = new Thread(() -> {
+            stop.countDown();
+            try {
+                stopped.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
         Runtime.getRuntime().addShutdownHook(hook);
         out.printf("P%d%s on %s, store %s; %s%n", pid, sync() ? " (Sync)" : "", canBus.describe(), store,
                 duration == null ? "Ctrl-C stops" : "running for " + duration + " s");
@@ -155,6 +164,11 @@ abstract class NodeCommand implements Callable<Integer> {
             if (captureWriter != null) {
                 captureWriter.close();
             }
+            if (runner.failure() == null) {
+                out.printf("P%d stopped%n", pid);
+            }
+            out.flush();
+            stopped.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {
@@ -164,7 +178,6 @@ abstract class NodeCommand implements Callable<Integer> {
         if (runner.failure() != null) {
             throw new UserException("P" + pid + " stopped: " + runner.failure().getMessage());
         }
-        out.printf("P%d stopped%n", pid);
         return 0;
     }
 

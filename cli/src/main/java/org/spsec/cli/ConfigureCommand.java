@@ -1,0 +1,382 @@
+package org.spsec.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.LongConsumer;
+import org.spsec.core.bytes.Hex;
+import org.spsec.core.bytes.LittleEndian;
+import org.spsec.core.crypto.AeadAlgorithm;
+import org.spsec.core.keys.KeyFile;
+import org.spsec.core.keys.KeyFileException;
+import org.spsec.core.keys.RootKey;
+import org.spsec.core.keys.RootKeyKind;
+import org.spsec.core.model.ParticipantId;
+import org.spsec.core.model.Register;
+import org.spsec.core.role.Commissioner;
+import org.spsec.core.role.ConfiguratorEngine;
+import org.spsec.core.role.ConfiguratorResult;
+import org.spsec.runtime.NodeRunner;
+import org.spsec.transport.BusSpec;
+import org.spsec.transport.CanBus;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code spsec configure}: a Configurator on a bus. */
+@Command(name = "configure", mixinStandardHelpOptions = true,
+        description = "Act as the Configurator: discover, provision, read and write registers, reset.",
+        subcommands = {ConfigureCommand.Discover.class, ConfigureCommand.Provision.class, ConfigureCommand.Read.class,
+            ConfigureCommand.Write.class, ConfigureCommand.Reset.class})
+public final class ConfigureCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Options every configure subcommand takes. */
+    static final class Target {
+        @Option(names = "--bus", paramLabel = "BUS", defaultValue = "udp",
+                description = "mem, udp[:GROUP[:PORT]][@IFACE] or socketcan:IFACE (default: ${DEFAULT-VALUE}).")
+        String bus;
+
+        @Option(names = "--id", paramLabel = "N", required = true, description = "The participant to configure, 1..127.")
+        int id;
+
+        @Option(names = "--keys", paramLabel = "FILE", description = "Key file (SPEC section 12) with the keys the session needs.")
+        Path keys;
+
+        @Option(names = "--aead", paramLabel = "NAME", defaultValue = "aes-256-gcm", description = "The network's AEAD (default: ${DEFAULT-VALUE}).")
+        String aead;
+
+        @Option(names = "--timeout", paramLabel = "MS", defaultValue = "100", description = "Time-out per response in ms (default: ${DEFAULT-VALUE}).")
+        long timeoutMillis;
+    }
+
+    /** Runs queued Configurator operations on a bus and prints one line per result. */
+    abstract static class Sub implements Callable<Integer> {
+        @Mixin
+        Target target;
+
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        ParticipantId participant() {
+            if (!ParticipantId.isValid(target.id)) {
+                throw new UserException("--id must be 1..127, got " + target.id, SpsecMain.EXIT_USAGE);
+            }
+            return ParticipantId.of(target.id);
+        }
+
+        Map<RootKeyKind, RootKey> keys() {
+            if (target.keys == null) {
+                return Map.of();
+            }
+            try {
+                return KeyFile.parse(Files.readString(target.keys, StandardCharsets.US_ASCII));
+            } catch (NoSuchFileException e) {
+                throw new UserException("no such file: " + target.keys);
+            } catch (KeyFileException e) {
+                throw new UserException(target.keys + ": " + e.getMessage());
+            } catch (IOException e) {
+                throw new UserException("cannot read " + target.keys + ": " + e.getMessage());
+            }
+        }
+
+        RootKey key(String kind) {
+            RootKeyKind k;
+            try {
+                k = RootKeyKind.valueOf(kind.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new UserException("--key must be zero, provisioning or integrator, got '" + kind + "'", SpsecMain.EXIT_USAGE);
+            }
+            if (k == RootKeyKind.ZERO) {
+                return RootKey.zero();
+            }
+            if (k == RootKeyKind.SEED) {
+                throw new UserException("sessions cannot be opened with the Seed key", SpsecMain.EXIT_USAGE);
+            }
+            RootKey r = keys().get(k);
+            if (r == null) {
+                throw new UserException("a " + kind + " session needs --keys with " + kind + "_key and " + kind + "_salt", SpsecMain.EXIT_USAGE);
+            }
+            return r;
+        }
+
+        AeadAlgorithm algorithm() {
+            try {
+                return AeadAlgorithm.parse(target.aead);
+            } catch (IllegalArgumentException e) {
+                throw new UserException(e.getMessage(), SpsecMain.EXIT_USAGE);
+            }
+        }
+
+        /** Opens the bus, runs {@code ops} (which queue {@code expected} results), prints them; exit 1 if any failed. */
+        int execute(int expected, java.util.function.BiConsumer<ConfiguratorEngine, Long> ops) {
+            PrintWriter out = spec.commandLine().getOut();
+            ConfiguratorEngine cfg = new ConfiguratorEngine(algorithm(), new SecureRandom(), java.time.Duration.ofMillis(target.timeoutMillis));
+            List<ConfiguratorResult> results = new CopyOnWriteArrayList<>();
+            CanBus bus = openBus(target.bus);
+            try (NodeRunner runner = new NodeRunner("configurator", cfg, bus, e -> { }, null).start()) {
+                runner.execute(now -> ops.accept(cfg, now));
+                LongConsumer poll = now -> {
+                    ConfiguratorResult r;
+                    while ((r = cfg.pollResult()) != null) {
+                        results.add(r);
+                    }
+                };
+                long end = System.currentTimeMillis() + 60_000;
+                while (results.size() < expected && System.currentTimeMillis() < end && runner.running()) {
+                    runner.execute(poll);
+                    Thread.sleep(10);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                bus.close();
+            }
+            boolean ok = true;
+            for (ConfiguratorResult r : results) {
+                out.println(describe(r));
+                ok &= r.ok();
+            }
+            return ok && results.size() >= expected ? 0 : SpsecMain.EXIT_FAILURE;
+        }
+
+        static String describe(ConfiguratorResult r) {
+            if (!r.ok()) {
+                return r.operation() + ": FAILED (" + r.error().name().toLowerCase(Locale.ROOT).replace('_', ' ') + "): " + r.message();
+            }
+            if (r.value() == null) {
+                return r.operation() + ": ok";
+            }
+            Register reg = Register.ofCode(r.operation().register());
+            boolean text = reg == Register.CORE_VERSION || reg == Register.MAPPING_VERSION || reg == Register.DEVICE_IDENTIFICATION
+                    || reg == Register.SERIAL_NUMBER;
+            String shown = text ? "\"" + new String(r.value(), StandardCharsets.US_ASCII).replace("\0", "") + "\"" : Hex.of(r.value());
+            return String.format("%s %s: %s", r.operation(), reg == null ? "" : reg.toString().substring(4), shown);
+        }
+    }
+
+    static int parseRegister(String text) {
+        String t = text.strip().toLowerCase(Locale.ROOT);
+        if (t.startsWith("0x")) {
+            t = t.substring(2);
+        } else if (t.endsWith("h")) {
+            t = t.substring(0, t.length() - 1);
+        }
+        try {
+            int r = Integer.parseInt(t, 16);
+            if (r < 0 || r > 0xFF) {
+                throw new NumberFormatException();
+            }
+            return r;
+        } catch (NumberFormatException e) {
+            throw new UserException("'" + text + "' is not a register (hex, e.g. 61, 0x61 or 61h)", SpsecMain.EXIT_USAGE);
+        }
+    }
+
+    static CanBus openBus(String bus) {
+        try {
+            return BusSpec.parse(bus).open("configurator");
+        } catch (IllegalArgumentException e) {
+            throw new UserException("--bus: " + e.getMessage(), SpsecMain.EXIT_USAGE);
+        } catch (IOException e) {
+            throw new UserException("cannot open bus " + bus + ": " + e.getMessage());
+        }
+    }
+
+    @Command(name = "discover", mixinStandardHelpOptions = true,
+            description = "Open a Zero-key session and read what it may: key IDs, status, last event, versions, identity.",
+            footer = {"", "Example:", "  spsec configure discover --id 2 --bus udp:239.74.163.2:43113@lo"})
+    static final class Discover extends Sub {
+        @Override
+        public Integer call() {
+            ParticipantId p = participant();
+            int[] regs = {0x41, 0x42, 0x43, 0x50, 0x51, 0x58, 0x59, 0x81, 0x82};
+            return execute(regs.length + 2, (c, now) -> {
+                c.open(now, p, RootKey.zero());
+                for (int r : regs) {
+                    c.read(now, p, r);
+                }
+                c.terminate(now, p);
+            });
+        }
+    }
+
+    @Command(name = "read", mixinStandardHelpOptions = true, description = "Read one register.",
+            footer = {"", "Example:", "  spsec configure read 61 --id 2 --keys site-keys.txt"})
+    static final class Read extends Sub {
+        @Parameters(index = "0", paramLabel = "REG", description = "Register, hex (e.g. 61).")
+        String register;
+
+        @Option(names = "--key", paramLabel = "KIND", defaultValue = "integrator", description = "Session key: zero, provisioning or integrator (default: ${DEFAULT-VALUE}).")
+        String kind;
+
+        @Override
+        public Integer call() {
+            int reg = parseRegister(register);
+            ParticipantId p = participant();
+            RootKey k = key(kind);
+            return execute(3, (c, now) -> {
+                c.open(now, p, k);
+                c.read(now, p, reg);
+                c.terminate(now, p);
+            });
+        }
+    }
+
+    @Command(name = "write", mixinStandardHelpOptions = true, description = "Write one register (the value in hex, as it goes on the wire).",
+            footer = {"", "Example:", "  spsec configure write 61 05 --id 2 --keys site-keys.txt     (heartbeat every 500 ms)"})
+    static final class Write extends Sub {
+        @Parameters(index = "0", paramLabel = "REG", description = "Register, hex.")
+        String register;
+
+        @Parameters(index = "1", paramLabel = "VALUE", description = "Value, hex.")
+        String value;
+
+        @Option(names = "--key", paramLabel = "KIND", defaultValue = "integrator", description = "Session key (default: ${DEFAULT-VALUE}).")
+        String kind;
+
+        @Override
+        public Integer call() {
+            int reg = parseRegister(register);
+            byte[] v;
+            try {
+                v = Hex.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new UserException("VALUE: " + e.getMessage(), SpsecMain.EXIT_USAGE);
+            }
+            ParticipantId p = participant();
+            RootKey k = key(kind);
+            return execute(3, (c, now) -> {
+                c.open(now, p, k);
+                c.write(now, p, reg, v);
+                c.terminate(now, p);
+            });
+        }
+    }
+
+    @Command(name = "reset", mixinStandardHelpOptions = true,
+            description = "Manufacturer reset: erase the Integrator and Seed keys at the participant's next start.",
+            footer = {"", "Example:", "  spsec configure reset --id 2 --keys site-keys.txt"})
+    static final class Reset extends Sub {
+        @Override
+        public Integer call() {
+            ParticipantId p = participant();
+            RootKey k = key("integrator");
+            return execute(3, (c, now) -> {
+                c.open(now, p, k);
+                c.write(now, p, Register.MANUFACTURER_RESET.code(), LittleEndian.u32(Register.MANUFACTURER_RESET_MAGIC));
+                c.terminate(now, p);
+            });
+        }
+    }
+
+    @Command(name = "provision", mixinStandardHelpOptions = true,
+            description = {"Commission one participant: the Integrator key in a Provisioning session (or, with --tofu,",
+                "a Zero-key session where the device has no Provisioning key), then the Seed key and the",
+                "configuration registers (--config lines REG=HEX, e.g. 61=04, 62=ffffffff, 63=01) in an Integrator session."},
+            footer = {"", "Example:", "  spsec configure provision --id 2 --keys site-keys.txt --config p2.conf"})
+    static final class Provision extends Sub {
+        @Option(names = "--config", paramLabel = "FILE", description = "Configuration registers, one REG=HEX per line (# comments).")
+        Path config;
+
+        @Option(names = "--tofu", description = "The device has no Provisioning key: install the Integrator key in a Zero-key session.")
+        boolean tofu;
+
+        @Override
+        public Integer call() {
+            ParticipantId p = participant();
+            Map<RootKeyKind, RootKey> k = keys();
+            RootKey integrator = k.get(RootKeyKind.INTEGRATOR);
+            RootKey seed = k.get(RootKeyKind.SEED);
+            RootKey prov = tofu ? null : k.get(RootKeyKind.PROVISIONING);
+            if (integrator == null || seed == null || (!tofu && prov == null)) {
+                throw new UserException("provision needs --keys with the integrator and seed keys"
+                        + (tofu ? "" : " and the device's provisioning key (or --tofu)"), SpsecMain.EXIT_USAGE);
+            }
+            Map<Integer, byte[]> regs = readConfig();
+            int timing = regs.containsKey(0x61) ? regs.get(0x61)[0] : 4;
+            long monitor = regs.containsKey(0x62) ? LittleEndian.getU32(regs.get(0x62), 0) : 0xFFFF_FFFFL;
+            boolean sync = regs.containsKey(0x63) && regs.get(0x63)[0] == 1;
+            PrintWriter out = spec.commandLine().getOut();
+            ConfiguratorEngine cfg = new ConfiguratorEngine(algorithm(), new SecureRandom(), java.time.Duration.ofMillis(target.timeoutMillis));
+            Commissioner commissioner = new Commissioner(cfg, integrator, seed,
+                    List.of(new Commissioner.Target(p, prov, sync, timing, monitor)), 5);
+            CanBus bus = openBus(target.bus);
+            try (NodeRunner runner = new NodeRunner("configurator", cfg, bus, e -> { }, null).start()) {
+                runner.execute(commissioner::start);
+                long end = System.currentTimeMillis() + 120_000;
+                while (!commissioner.done() && System.currentTimeMillis() < end && runner.running()) {
+                    runner.execute(now -> {
+                        ConfiguratorResult r;
+                        while ((r = cfg.pollResult()) != null) {
+                            commissioner.onResult(now, r);
+                        }
+                    });
+                    Thread.sleep(10);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                bus.close();
+            }
+            commissioner.log().forEach(out::println);
+            commissioner.failures().forEach(f -> out.println("FAILED: " + f));
+            if (!commissioner.done()) {
+                out.println("FAILED: provisioning did not finish within 120 s");
+            }
+            return commissioner.done() && commissioner.failures().isEmpty() ? 0 : SpsecMain.EXIT_FAILURE;
+        }
+
+        private Map<Integer, byte[]> readConfig() {
+            Map<Integer, byte[]> regs = new java.util.TreeMap<>();
+            if (config == null) {
+                return regs;
+            }
+            List<String> lines;
+            try {
+                lines = Files.readAllLines(config, StandardCharsets.US_ASCII);
+            } catch (NoSuchFileException e) {
+                throw new UserException("no such file: " + config);
+            } catch (IOException e) {
+                throw new UserException("cannot read " + config + ": " + e.getMessage());
+            }
+            for (int i = 0; i < lines.size(); i++) {
+                String l = lines.get(i).strip();
+                if (l.isEmpty() || l.startsWith("#")) {
+                    continue;
+                }
+                int eq = l.indexOf('=');
+                try {
+                    if (eq < 0) {
+                        throw new IllegalArgumentException("expected REG=HEX");
+                    }
+                    int reg = parseRegister(l.substring(0, eq));
+                    if (reg != 0x61 && reg != 0x62 && reg != 0x63) {
+                        throw new IllegalArgumentException(String.format("register %02Xh is not a provisioning setting (61h, 62h, 63h)", reg));
+                    }
+                    regs.put(reg, Hex.parse(l.substring(eq + 1).strip()));
+                } catch (IllegalArgumentException | UserException e) {
+                    throw new UserException(config + ": line " + (i + 1) + ": " + e.getMessage());
+                }
+            }
+            return regs;
+        }
+    }
+}
