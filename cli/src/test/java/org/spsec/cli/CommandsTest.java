@@ -103,6 +103,17 @@ class CommandsTest {
     }
 
     @Test
+    void monitorAndConfigureInputErrors() {
+        Run noKeys = run("monitor", "--keys", tmp.resolve("missing.txt").toString(), "--bus", "mem", "--duration", "1");
+        assertThat(noKeys.code).isEqualTo(1);
+        assertThat(noKeys.err).isEqualTo("spsec: no such file: " + tmp.resolve("missing.txt") + System.lineSeparator());
+        Run badHex = run("configure", "write", "61", "0g", "--id", "2", "--bus", "mem", "--keys", tmp.resolve("d/keys.txt").toString());
+        assertThat(badHex.code).isEqualTo(2);
+        assertThat(badHex.err).startsWith("spsec: VALUE: not a hex digit at position 2");
+        assertThat(run("configure", "--help").out).contains("discover").contains("provision").contains("reset");
+    }
+
+    @Test
     void monitorOnAnEmptyBus() {
         Run r = run("monitor", "--keys", tmp.resolve("d/keys.txt").toString(), "--bus", "mem", "--duration", "1");
         assertThat(r.code).isZero();
