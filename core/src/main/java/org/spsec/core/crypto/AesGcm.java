@@ -106,7 +106,12 @@ final class AesGcm implements Aead {
                 ksPos = 0;
             }
             int n = Math.min(len - done, available - ksPos);
-            for (int i = 0; i < n; i++) {
+            int i = 0;
+            // Eight bytes at a time (the JFR profile of opening a stamp showed the byte loop at ~10 %).
+            for (; i + 8 <= n; i += 8) {
+                Ghash.writeBe(out, outOff + done + i, Ghash.readBe(in, inOff + done + i) ^ Ghash.readBe(keystream, ksPos + i));
+            }
+            for (; i < n; i++) {
                 out[outOff + done + i] = (byte) (in[inOff + done + i] ^ keystream[ksPos + i]);
             }
             done += n;
