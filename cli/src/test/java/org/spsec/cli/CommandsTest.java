@@ -114,6 +114,14 @@ class CommandsTest {
     }
 
     @Test
+    void benchScaleReportsItsFigures() {
+        Run r = run("bench", "scale", "--participants", "5", "--seconds", "1");
+        assertThat(r.code).as(r.err).isZero();
+        assertThat(r.out).contains("5 participants + Sync, 80 % offered").contains("0 rejected, all Secure: true").contains("of one core");
+        assertThat(run("bench", "scale", "--load", "0").err).contains("--load must be 1..100");
+    }
+
+    @Test
     void monitorOnAnEmptyBus() {
         Run r = run("monitor", "--keys", tmp.resolve("d/keys.txt").toString(), "--bus", "mem", "--duration", "1");
         assertThat(r.code).isZero();

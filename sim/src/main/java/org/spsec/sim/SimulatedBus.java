@@ -34,6 +34,8 @@ public final class SimulatedBus {
         static final int TIMER = 0;
         static final int DELIVER = 1;
         static final int BUS_FREE = 2;
+        /** Delivery to every powered node but the sender, for frames on fault-free links (one agenda entry, not one per node). */
+        static final int DELIVER_ALL = 3;
 
         @Override
         public int compareTo(Scheduled o) {
@@ -48,9 +50,20 @@ public final class SimulatedBus {
     private final Map<Long, LinkFaults> links = new HashMap<>();
     private final PriorityQueue<Scheduled> agenda = new PriorityQueue<>();
     private final PriorityQueue<Pending> waiting = new PriorityQueue<>((a, b) -> {
-        int c = Integer.compare(a.frame.id(), b.frame.id()); // arbitration: lowest identifier first
+        int c = Long.compare(arbitrationKey(a.frame), arbitrationKey(b.frame)); // lowest wins arbitration
         return c != 0 ? c : Long.compare(a.seq, b.seq);
     });
+
+    /**
+     * CAN arbitration order: the 11-bit base identifier first (for a 29-bit identifier its top 11
+     * bits), then the IDE bit (a 29-bit frame loses to an 11-bit one with the same base), then the
+     * 18-bit extension.
+     */
+    static long arbitrationKey(CanFrame f) {
+        return f.extended()
+                ? ((long) (f.id() >>> 18) << 19) | (1L << 18) | (f.id() & 0x3FFFF)
+                : (long) f.id() << 19;
+    }
     private final List<Captured> capture = new ArrayList<>();
     private final List<Reported> reported = new ArrayList<>();
     private LinkFaults defaultFaults = LinkFaults.PERFECT;
@@ -152,11 +165,12 @@ public final class SimulatedBus {
                         drain(s.node);
                     }
                 }
-                case Scheduled.DELIVER -> {
-                    if (s.node.powered) {
-                        s.node.received++;
-                        s.node.endpoint().handleFrame(s.node.localTime(now), s.frame);
-                        drain(s.node);
+                case Scheduled.DELIVER -> deliver(s.node, s.frame);
+                case Scheduled.DELIVER_ALL -> {
+                    for (SimNode r : nodes) {
+                        if (r != s.node && perfect(s.node, r)) {
+                            deliver(r, s.frame);
+                        }
                     }
                 }
                 default -> {
@@ -178,6 +192,18 @@ public final class SimulatedBus {
             runUntil(Math.min(end, now + step.toNanos()));
         }
         return condition.getAsBoolean();
+    }
+
+    private void deliver(SimNode r, CanFrame frame) {
+        if (r.powered) {
+            r.received++;
+            r.endpoint().handleFrame(r.localTime(now), frame);
+            drain(r);
+        }
+    }
+
+    private boolean perfect(SimNode from, SimNode to) {
+        return from.endpoint() != null && links.getOrDefault(linkKey(from, to), defaultFaults) == LinkFaults.PERFECT;
     }
 
     private void drain(SimNode n) {
@@ -222,9 +248,14 @@ public final class SimulatedBus {
         if (recording) {
             capture.add(new Captured(end, p.sender.name(), p.frame));
         }
+        boolean anyPerfect = false;
         for (SimNode r : nodes) {
             if (r == p.sender || !r.powered) {
                 continue;
+            }
+            if (perfect(p.sender, r)) {
+                anyPerfect = true;
+                continue; // delivered together below
             }
             LinkFaults f = p.sender.endpoint() == null ? defaultFaults : links.getOrDefault(linkKey(p.sender, r), defaultFaults);
             if (f.loss() > 0 && random.nextDouble() < f.loss()) {
@@ -238,6 +269,9 @@ public final class SimulatedBus {
             if (f.duplication() > 0 && random.nextDouble() < f.duplication()) {
                 agenda.add(new Scheduled(at + duration, seq++, Scheduled.DELIVER, r, p.frame));
             }
+        }
+        if (anyPerfect) {
+            agenda.add(new Scheduled(end, seq++, Scheduled.DELIVER_ALL, p.sender, p.frame));
         }
     }
 

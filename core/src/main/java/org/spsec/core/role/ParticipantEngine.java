@@ -64,6 +64,7 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
     private final boolean[] heartbeatSeen = new boolean[ParticipantId.MAX + 1];
     private final Set<Integer> ownDataIds = new HashSet<>();
     private final ArrayDeque<Pending> pendingSends = new ArrayDeque<>();
+    private java.util.function.IntPredicate dataFilter = id -> true;
     private final byte[] scratch = new byte[64];
 
     private ParticipantId id;
@@ -145,6 +146,16 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
         return sealAndSend(now, canId, extended, payload);
     }
 
+    /**
+     * An acceptance filter for data units, as CAN controllers have: data frames whose identifier
+     * it rejects are ignored without verification (and without events). Heartbeats, time and
+     * session frames are always handled, and frames carrying this node's own identifiers are
+     * still detected. Default: accept everything.
+     */
+    public void acceptData(java.util.function.IntPredicate filter) {
+        this.dataFilter = filter;
+    }
+
     @Override
     public CanFrame pollTransmit() { return outbox.pollTransmit(); }
 
@@ -177,7 +188,9 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
             return;
         }
         if (cid == null) {
-            data(now, frame);
+            if (dataFilter.test(frame.id())) {
+                data(now, frame);
+            }
             return;
         }
         switch (cid.kind()) {
