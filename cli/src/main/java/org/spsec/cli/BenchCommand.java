@@ -23,7 +23,7 @@ public final class BenchCommand implements Runnable {
                 "prints frames per second, rejections and the share of one core that one second of bus time costs."},
             footer = {"", "Examples:", "  spsec bench scale", "  spsec bench scale --participants 126 --load 95 --seconds 20"})
     static final class Scale implements Callable<Integer> {
-        @Option(names = "--participants", paramLabel = "N", defaultValue = "127", description = "Participants besides the Sync, 1..126 (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--participants", paramLabel = "N", defaultValue = "126", description = "Participants besides the Sync, 1..126 (default: ${DEFAULT-VALUE}).")
         int participants;
 
         @Option(names = "--seconds", paramLabel = "S", defaultValue = "10", description = "Bus seconds to measure (default: ${DEFAULT-VALUE}).")
