@@ -32,6 +32,7 @@ class SyncRestartTest {
                     .anyMatch(s -> s.to() == ParticipantState.WAITING);
         }
         long recovered = net.bus.now() - restartAt;
+        System.out.printf("sync restart: group Secure again with the new csalt %.1f s after the restart%n", recovered / 1e9);
         assertThat(recovered).as("recovery time").isLessThan(Duration.ofSeconds(90).toNanos());
         // And the group works: data verifies under the new keys.
         assertThat(net.send(3, 0x303, new byte[] {1})).isTrue();
