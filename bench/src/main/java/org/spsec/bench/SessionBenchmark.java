@@ -12,7 +12,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-import org.spsec.core.canfd.CanFrame;
 import org.spsec.core.crypto.AeadAlgorithm;
 import org.spsec.core.keys.KeyId;
 import org.spsec.core.keys.KeyMaterial;
@@ -23,6 +22,7 @@ import org.spsec.core.model.ParticipantId;
 import org.spsec.core.model.Register;
 import org.spsec.core.role.ConfiguratorEngine;
 import org.spsec.core.role.ConfiguratorResult;
+import org.spsec.core.role.DirectLink;
 import org.spsec.core.role.InMemoryParticipantStorage;
 import org.spsec.core.role.ParticipantConfig;
 import org.spsec.core.role.ParticipantEngine;
@@ -68,19 +68,7 @@ public class SessionBenchmark {
         configurator.write(now, P, Register.SEED_KEY.code(), seedKey);
         configurator.terminate(now, P);
         int results = 0;
-        boolean moved = true;
-        while (moved) {
-            moved = false;
-            CanFrame f;
-            while ((f = configurator.pollTransmit()) != null) {
-                participant.handleFrame(now, f);
-                moved = true;
-            }
-            while ((f = participant.pollTransmit()) != null) {
-                configurator.handleFrame(now, f);
-                moved = true;
-            }
-        }
+        DirectLink.exchange(now, configurator, participant);
         ConfiguratorResult r;
         while ((r = configurator.pollResult()) != null) {
             if (!r.ok()) {

@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -17,8 +16,6 @@ import java.util.function.LongConsumer;
 import org.spsec.core.bytes.Hex;
 import org.spsec.core.bytes.LittleEndian;
 import org.spsec.core.crypto.AeadAlgorithm;
-import org.spsec.core.keys.KeyFile;
-import org.spsec.core.keys.KeyFileException;
 import org.spsec.core.keys.RootKey;
 import org.spsec.core.keys.RootKeyKind;
 import org.spsec.core.model.ParticipantId;
@@ -27,7 +24,6 @@ import org.spsec.core.role.Commissioner;
 import org.spsec.core.role.ConfiguratorEngine;
 import org.spsec.core.role.ConfiguratorResult;
 import org.spsec.runtime.NodeRunner;
-import org.spsec.transport.BusSpec;
 import org.spsec.transport.CanBus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -83,18 +79,7 @@ public final class ConfigureCommand implements Runnable {
         }
 
         Map<RootKeyKind, RootKey> keys() {
-            if (target.keys == null) {
-                return Map.of();
-            }
-            try {
-                return KeyFile.parse(Files.readString(target.keys, StandardCharsets.US_ASCII));
-            } catch (NoSuchFileException e) {
-                throw new UserException("no such file: " + target.keys);
-            } catch (KeyFileException e) {
-                throw new UserException(target.keys + ": " + e.getMessage());
-            } catch (IOException e) {
-                throw new UserException("cannot read " + target.keys + ": " + e.getMessage());
-            }
+            return target.keys == null ? Map.of() : CliInputs.keyFile(target.keys);
         }
 
         RootKey key(String kind) {
@@ -118,11 +103,7 @@ public final class ConfigureCommand implements Runnable {
         }
 
         AeadAlgorithm algorithm() {
-            try {
-                return AeadAlgorithm.parse(target.aead);
-            } catch (IllegalArgumentException e) {
-                throw new UserException(e.getMessage(), SpsecMain.EXIT_USAGE);
-            }
+            return CliInputs.aead(target.aead);
         }
 
         /** Opens the bus, runs {@code ops} (which queue {@code expected} results), prints them; exit 1 if any failed. */
@@ -130,7 +111,7 @@ public final class ConfigureCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             ConfiguratorEngine cfg = new ConfiguratorEngine(algorithm(), new SecureRandom(), java.time.Duration.ofMillis(target.timeoutMillis));
             List<ConfiguratorResult> results = new CopyOnWriteArrayList<>();
-            CanBus bus = openBus(target.bus);
+            CanBus bus = CliInputs.openBus(target.bus, "configurator");
             try (NodeRunner runner = new NodeRunner("configurator", cfg, bus, e -> { }, null).start()) {
                 runner.execute(now -> ops.accept(cfg, now));
                 LongConsumer poll = now -> {
@@ -187,16 +168,6 @@ public final class ConfigureCommand implements Runnable {
             return r;
         } catch (NumberFormatException e) {
             throw new UserException("'" + text + "' is not a register (hex, e.g. 61, 0x61 or 61h)", SpsecMain.EXIT_USAGE);
-        }
-    }
-
-    static CanBus openBus(String bus) {
-        try {
-            return BusSpec.parse(bus).open("configurator");
-        } catch (IllegalArgumentException e) {
-            throw new UserException("--bus: " + e.getMessage(), SpsecMain.EXIT_USAGE);
-        } catch (IOException e) {
-            throw new UserException("cannot open bus " + bus + ": " + e.getMessage());
         }
     }
 
@@ -318,7 +289,7 @@ public final class ConfigureCommand implements Runnable {
             ConfiguratorEngine cfg = new ConfiguratorEngine(algorithm(), new SecureRandom(), java.time.Duration.ofMillis(target.timeoutMillis));
             Commissioner commissioner = new Commissioner(cfg, integrator, seed,
                     List.of(new Commissioner.Target(p, prov, sync, timing, monitor)), 5);
-            CanBus bus = openBus(target.bus);
+            CanBus bus = CliInputs.openBus(target.bus, "configurator");
             try (NodeRunner runner = new NodeRunner("configurator", cfg, bus, e -> { }, null).start()) {
                 runner.execute(commissioner::start);
                 long end = System.currentTimeMillis() + 120_000;

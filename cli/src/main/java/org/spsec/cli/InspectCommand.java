@@ -17,10 +17,7 @@ import org.spsec.core.crypto.AeadAlgorithm;
 import org.spsec.core.engine.StampMode;
 import org.spsec.core.engine.Verdict;
 import org.spsec.core.keys.Csalt;
-import org.spsec.core.keys.KeyFile;
-import org.spsec.core.keys.KeyFileException;
 import org.spsec.core.keys.RootKey;
-import org.spsec.core.keys.RootKeyKind;
 import org.spsec.core.role.Observer;
 import org.spsec.core.time.TickRate;
 import org.spsec.transport.capture.Candump;
@@ -70,21 +67,12 @@ public final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        AeadAlgorithm algorithm;
-        try {
-            algorithm = AeadAlgorithm.parse(aead);
-        } catch (IllegalArgumentException e) {
-            throw new UserException(e.getMessage(), SpsecMain.EXIT_USAGE);
-        }
+        AeadAlgorithm algorithm = CliInputs.aead(aead);
         if ((timestamp != null || at != null || csalt != null) && (timestamp == null || at == null || csalt == null)) {
             throw new UserException("a manual anchor needs --timestamp, --at and --csalt together", SpsecMain.EXIT_USAGE);
         }
         List<CapturedFrame> frames = readCapture();
-        Map<RootKeyKind, RootKey> keyMap = readKeys();
-        RootKey seed = keyMap.get(RootKeyKind.SEED);
-        if (seed == null) {
-            throw new UserException(keys + " has no seed_key and seed_salt");
-        }
+        RootKey seed = CliInputs.seedKey(keys);
         PrintWriter out = spec.commandLine().getOut();
         Map<Verdict, Integer> counts = new EnumMap<>(Verdict.class);
         try (Observer observer = new Observer(algorithm, seed, authOnly ? StampMode.AUTHENTICATE_ONLY : StampMode.ENCRYPT, TickRate.DEFAULT)) {
@@ -129,18 +117,6 @@ public final class InspectCommand implements Callable<Integer> {
             throw new UserException(capture + ": " + e.getMessage());
         } catch (IOException e) {
             throw new UserException("cannot read " + capture + ": " + e.getMessage());
-        }
-    }
-
-    private Map<RootKeyKind, RootKey> readKeys() {
-        try {
-            return KeyFile.parse(Files.readString(keys, StandardCharsets.US_ASCII));
-        } catch (NoSuchFileException e) {
-            throw new UserException("no such file: " + keys);
-        } catch (KeyFileException e) {
-            throw new UserException(keys + ": " + e.getMessage());
-        } catch (IOException e) {
-            throw new UserException("cannot read " + keys + ": " + e.getMessage());
         }
     }
 

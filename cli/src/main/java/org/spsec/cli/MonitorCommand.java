@@ -5,7 +5,6 @@ import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.EnumMap;
@@ -19,15 +18,11 @@ import org.spsec.core.canfd.FrameKind;
 import org.spsec.core.crypto.AeadAlgorithm;
 import org.spsec.core.engine.StampMode;
 import org.spsec.core.engine.Verdict;
-import org.spsec.core.keys.KeyFile;
-import org.spsec.core.keys.KeyFileException;
 import org.spsec.core.keys.RootKey;
-import org.spsec.core.keys.RootKeyKind;
 import org.spsec.core.model.ParticipantState;
 import org.spsec.core.role.Observer;
 import org.spsec.core.role.ParticipantConfig;
 import org.spsec.core.time.TickRate;
-import org.spsec.transport.BusSpec;
 import org.spsec.transport.CanBus;
 import org.spsec.transport.ReceivedFrame;
 import org.spsec.transport.capture.Candump;
@@ -72,19 +67,12 @@ public final class MonitorCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        AeadAlgorithm algorithm;
-        BusSpec busSpec;
-        try {
-            algorithm = AeadAlgorithm.parse(aead);
-            busSpec = BusSpec.parse(bus);
-        } catch (IllegalArgumentException e) {
-            throw new UserException(e.getMessage(), SpsecMain.EXIT_USAGE);
-        }
+        AeadAlgorithm algorithm = CliInputs.aead(aead);
         long period = ParticipantConfig.heartbeatPeriodNanos(heartbeat);
-        RootKey seed = seedKey();
+        RootKey seed = CliInputs.seedKey(keys);
         Map<Integer, Seen> participants = new TreeMap<>();
         Map<Verdict, Long> counts = new EnumMap<>(Verdict.class);
-        try (CanBus canBus = busSpec.open("monitor");
+        try (CanBus canBus = CliInputs.openBus(bus, "monitor");
              Observer observer = new Observer(algorithm, seed, StampMode.ENCRYPT, TickRate.DEFAULT);
              Writer cap = capture == null ? null
                      : Files.newBufferedWriter(capture, StandardCharsets.US_ASCII, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
@@ -137,22 +125,5 @@ public final class MonitorCommand implements Callable<Integer> {
             throw new UserException("monitor: " + e.getMessage());
         }
         return 0;
-    }
-
-    private RootKey seedKey() {
-        try {
-            Map<RootKeyKind, RootKey> m = KeyFile.parse(Files.readString(keys, StandardCharsets.US_ASCII));
-            RootKey seed = m.get(RootKeyKind.SEED);
-            if (seed == null) {
-                throw new UserException(keys + " has no seed_key and seed_salt");
-            }
-            return seed;
-        } catch (NoSuchFileException e) {
-            throw new UserException("no such file: " + keys);
-        } catch (KeyFileException e) {
-            throw new UserException(keys + ": " + e.getMessage());
-        } catch (IOException e) {
-            throw new UserException("cannot read " + keys + ": " + e.getMessage());
-        }
     }
 }

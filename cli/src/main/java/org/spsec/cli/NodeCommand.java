@@ -33,7 +33,6 @@ import org.spsec.core.store.TimestampStore;
 import org.spsec.runtime.FileParticipantStorage;
 import org.spsec.runtime.NodeRunner;
 import org.spsec.runtime.WarmUp;
-import org.spsec.transport.BusSpec;
 import org.spsec.transport.CanBus;
 import org.spsec.transport.capture.Candump;
 import org.spsec.transport.capture.CapturedFrame;
@@ -93,7 +92,7 @@ abstract class NodeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        AeadAlgorithm algorithm = parseAead();
+        AeadAlgorithm algorithm = CliInputs.aead(aead);
         List<Send> toSend = parseSends();
         FileParticipantStorage storage = openStorage();
         applyOptions(storage);
@@ -105,7 +104,7 @@ abstract class NodeCommand implements Callable<Integer> {
         PersistentTimestamp timestamp = PersistentTimestamp.open(new TimestampStore(store.resolve("timestamp")), random);
         ParticipantConfig config = ParticipantConfig.defaults(ParticipantId.of(pid)).withAlgorithm(algorithm).withSyncRole(sync());
         WarmUp.run(algorithm, 3_000); // before joining: a cold node answers late and its clock error follows
-        CanBus canBus = openBus("P" + pid);
+        CanBus canBus = CliInputs.openBus(bus, "P" + pid);
         AuditLog auditLog = audit == null ? null : AuditLog.open(audit);
         Writer captureWriter = capture == null ? null
                 : Files.newBufferedWriter(capture, StandardCharsets.US_ASCII, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
@@ -206,14 +205,6 @@ abstract class NodeCommand implements Callable<Integer> {
         }
     }
 
-    private AeadAlgorithm parseAead() {
-        try {
-            return AeadAlgorithm.parse(aead);
-        } catch (IllegalArgumentException e) {
-            throw new UserException(e.getMessage(), SpsecMain.EXIT_USAGE);
-        }
-    }
-
     private List<Send> parseSends() {
         List<Send> result = new ArrayList<>();
         for (String s : sends) {
@@ -305,19 +296,5 @@ abstract class NodeCommand implements Callable<Integer> {
             v |= (long) p << (8 * i);
         }
         return v;
-    }
-
-    private CanBus openBus(String name) {
-        BusSpec bs;
-        try {
-            bs = BusSpec.parse(bus);
-        } catch (IllegalArgumentException e) {
-            throw new UserException("--bus: " + e.getMessage(), SpsecMain.EXIT_USAGE);
-        }
-        try {
-            return bs.open(name);
-        } catch (IOException e) {
-            throw new UserException("cannot open bus " + bus + ": " + e.getMessage());
-        }
     }
 }

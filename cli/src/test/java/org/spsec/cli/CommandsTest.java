@@ -2,8 +2,6 @@ package org.spsec.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,13 +14,9 @@ class CommandsTest {
     @TempDir
     static Path tmp;
 
-    private record Run(int code, String out, String err) {}
 
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = SpsecMain.execute(new PrintWriter(out), new PrintWriter(err), args);
-        return new Run(code, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @BeforeAll
@@ -32,7 +26,7 @@ class CommandsTest {
 
     @Test
     void inspectVerifiesTheDemoCaptureAndFlagsTheAttacks() {
-        Run r = run("inspect", "--keys", tmp.resolve("d/keys.txt").toString(), tmp.resolve("d/capture.log").toString());
+        CliRun r = run("inspect", "--keys", tmp.resolve("d/keys.txt").toString(), tmp.resolve("d/capture.log").toString());
         assertThat(r.code).as(r.err).isZero();
         assertThat(r.out).contains("frame").contains("time-response").contains("replay").contains("auth-failed");
         assertThat(r.out.lines().reduce((a, b) -> b).orElseThrow()).contains("frames: ok ");
@@ -40,7 +34,7 @@ class CommandsTest {
 
     @Test
     void inspectJsonHasOneObjectPerFrameWithTheRequiredFields() throws Exception {
-        Run r = run("inspect", "--json", "--keys", tmp.resolve("d/keys.txt").toString(), tmp.resolve("d/capture.log").toString());
+        CliRun r = run("inspect", "--json", "--keys", tmp.resolve("d/keys.txt").toString(), tmp.resolve("d/capture.log").toString());
         assertThat(r.code).isZero();
         List<String> lines = r.out.lines().toList();
         assertThat(lines).hasSize(Files.readAllLines(tmp.resolve("d/capture.log")).size());
@@ -56,10 +50,10 @@ class CommandsTest {
         assertThat(run("inspect", "--keys", tmp.resolve("nope").toString(), tmp.resolve("d/capture.log").toString()).err)
                 .isEqualTo("spsec: no such file: " + tmp.resolve("nope") + System.lineSeparator());
         Path bad = Files.writeString(tmp.resolve("bad.log"), "(1.000000) can0 181#01\nnot a line\n");
-        Run r = run("inspect", "--keys", tmp.resolve("d/keys.txt").toString(), bad.toString());
+        CliRun r = run("inspect", "--keys", tmp.resolve("d/keys.txt").toString(), bad.toString());
         assertThat(r.code).isEqualTo(1);
         assertThat(r.err).contains("line 2: not a candump log line");
-        Run aead = run("inspect", "--aead", "des", "--keys", tmp.resolve("d/keys.txt").toString(), bad.toString());
+        CliRun aead = run("inspect", "--aead", "des", "--keys", tmp.resolve("d/keys.txt").toString(), bad.toString());
         assertThat(aead.code).isEqualTo(2);
         assertThat(aead.err).contains("unknown AEAD 'des'");
         assertThat(run("inspect", "--timestamp", "5", "--keys", tmp.resolve("d/keys.txt").toString(), bad.toString()).err)
@@ -68,7 +62,7 @@ class CommandsTest {
 
     @Test
     void inspectWithAManualAnchor() {
-        Run r = run("inspect", "--keys", tmp.resolve("d/keys.txt").toString(), "--timestamp", "123", "--at", "0.0", "--csalt", "01020304",
+        CliRun r = run("inspect", "--keys", tmp.resolve("d/keys.txt").toString(), "--timestamp", "123", "--at", "0.0", "--csalt", "01020304",
                 tmp.resolve("d/capture.log").toString());
         assertThat(r.code).isZero(); // a wrong anchor verifies nothing, but it is accepted and used
         assertThat(r.out).contains("outside-window");
@@ -76,25 +70,25 @@ class CommandsTest {
 
     @Test
     void nodeCommandErrorsAreOneLine() {
-        Run noId = run("participant", "--store", tmp.resolve("fresh").toString(), "--bus", "mem", "--duration", "1");
+        CliRun noId = run("participant", "--store", tmp.resolve("fresh").toString(), "--bus", "mem", "--duration", "1");
         assertThat(noId.code).isEqualTo(2);
         assertThat(noId.err).isEqualTo("spsec: no participant ID: give --id N (1..127)" + System.lineSeparator());
-        Run badBus = run("participant", "--store", tmp.resolve("fresh").toString(), "--id", "3", "--bus", "can0");
+        CliRun badBus = run("participant", "--store", tmp.resolve("fresh").toString(), "--id", "3", "--bus", "can0");
         assertThat(badBus.code).isEqualTo(2);
         assertThat(badBus.err).startsWith("spsec: --bus: unknown bus 'can0'");
-        Run badSend = run("participant", "--store", tmp.resolve("fresh").toString(), "--id", "3", "--bus", "mem", "--send", "zz=01");
+        CliRun badSend = run("participant", "--store", tmp.resolve("fresh").toString(), "--id", "3", "--bus", "mem", "--send", "zz=01");
         assertThat(badSend.err).contains("'zz' is not a hex CAN ID");
-        Run badKeys = run("sync", "--store", tmp.resolve("fresh").toString(), "--id", "1", "--bus", "mem", "--keys", tmp.resolve("none.txt").toString());
+        CliRun badKeys = run("sync", "--store", tmp.resolve("fresh").toString(), "--id", "1", "--bus", "mem", "--keys", tmp.resolve("none.txt").toString());
         assertThat(badKeys.code).isEqualTo(1);
         assertThat(badKeys.err).contains("no such file");
-        Run socketcan = run("participant", "--store", tmp.resolve("fresh").toString(), "--id", "3", "--bus", "socketcan:can0", "--duration", "1");
+        CliRun socketcan = run("participant", "--store", tmp.resolve("fresh").toString(), "--id", "3", "--bus", "socketcan:can0", "--duration", "1");
         assertThat(socketcan.code).isEqualTo(1);
         assertThat(socketcan.err).startsWith("spsec: cannot open bus socketcan:can0").doesNotContain("\tat ");
     }
 
     @Test
     void aSyncAloneOnTheInMemoryBusRunsAndStopsCleanly() {
-        Run r = run("sync", "--store", tmp.resolve("s").toString(), "--id", "1", "--keys", tmp.resolve("d/keys.txt").toString(),
+        CliRun r = run("sync", "--store", tmp.resolve("s").toString(), "--id", "1", "--keys", tmp.resolve("d/keys.txt").toString(),
                 "--bus", "mem", "--duration", "1", "--audit", tmp.resolve("s-audit.jsonl").toString());
         assertThat(r.code).as(r.err).isZero();
         assertThat(r.out).contains("P1 (Sync) on in-memory bus").contains("P1 state waiting -> secure (sync role with a Seed key)").contains("P1 stopped");
@@ -104,10 +98,10 @@ class CommandsTest {
 
     @Test
     void monitorAndConfigureInputErrors() {
-        Run noKeys = run("monitor", "--keys", tmp.resolve("missing.txt").toString(), "--bus", "mem", "--duration", "1");
+        CliRun noKeys = run("monitor", "--keys", tmp.resolve("missing.txt").toString(), "--bus", "mem", "--duration", "1");
         assertThat(noKeys.code).isEqualTo(1);
         assertThat(noKeys.err).isEqualTo("spsec: no such file: " + tmp.resolve("missing.txt") + System.lineSeparator());
-        Run badHex = run("configure", "write", "61", "0g", "--id", "2", "--bus", "mem", "--keys", tmp.resolve("d/keys.txt").toString());
+        CliRun badHex = run("configure", "write", "61", "0g", "--id", "2", "--bus", "mem", "--keys", tmp.resolve("d/keys.txt").toString());
         assertThat(badHex.code).isEqualTo(2);
         assertThat(badHex.err).startsWith("spsec: VALUE: not a hex digit at position 2");
         assertThat(run("configure", "--help").out).contains("discover").contains("provision").contains("reset");
@@ -115,7 +109,7 @@ class CommandsTest {
 
     @Test
     void benchScaleReportsItsFigures() {
-        Run r = run("bench", "scale", "--participants", "5", "--seconds", "1");
+        CliRun r = run("bench", "scale", "--participants", "5", "--seconds", "1");
         assertThat(r.code).as(r.err).isZero();
         assertThat(r.out).contains("5 participants + Sync, 80 % offered").contains("0 rejected, all Secure: true").contains("of one core");
         assertThat(run("bench", "scale", "--load", "0").err).contains("--load must be 1..100");
@@ -123,7 +117,7 @@ class CommandsTest {
 
     @Test
     void monitorOnAnEmptyBus() {
-        Run r = run("monitor", "--keys", tmp.resolve("d/keys.txt").toString(), "--bus", "mem", "--duration", "1");
+        CliRun r = run("monitor", "--keys", tmp.resolve("d/keys.txt").toString(), "--bus", "mem", "--duration", "1");
         assertThat(r.code).isZero();
         assertThat(r.out).startsWith("monitoring in-memory bus").contains("summary: {}; 0 participants heard");
     }

@@ -2,8 +2,6 @@ package org.spsec.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.ThreadLocalRandom;
@@ -15,13 +13,9 @@ class ConfigureCommandTest {
     @TempDir
     Path tmp;
 
-    private record Run(int code, String out, String err) {}
 
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = SpsecMain.execute(new PrintWriter(out), new PrintWriter(err), args);
-        return new Run(code, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
@@ -39,26 +33,26 @@ class ConfigureCommandTest {
         p2.start();
         Thread.sleep(1500);
 
-        Run discover = run("configure", "discover", "--id", "2", "--bus", bus);
+        CliRun discover = run("configure", "discover", "--id", "2", "--bus", bus);
         assertThat(discover.code).as(discover.out + discover.err).isZero();
         assertThat(discover.out).contains("read 42h of P2 (integrator key id): 00000000").contains("read 82h of P2 (serial number): \"SN2\"");
 
         Path conf = Files.writeString(tmp.resolve("p2.conf"), "# fast heartbeats\n61=05\n62=ffffffff\n");
-        Run provision = run("configure", "provision", "--id", "2", "--keys", keys.toString(), "--config", conf.toString(), "--bus", bus);
+        CliRun provision = run("configure", "provision", "--id", "2", "--keys", keys.toString(), "--config", conf.toString(), "--bus", bus);
         assertThat(provision.code).as(provision.out + provision.err).isZero();
         assertThat(provision.out).contains("P2 Integrator key installed").contains("P2 Seed key and configuration installed");
 
-        Run read = run("configure", "read", "61h", "--id", "2", "--keys", keys.toString(), "--bus", bus);
+        CliRun read = run("configure", "read", "61h", "--id", "2", "--keys", keys.toString(), "--bus", bus);
         assertThat(read.out).contains("read 61h of P2 (heartbeat timing): 05");
 
-        Run wrong = run("configure", "write", "61", "0400", "--id", "2", "--keys", keys.toString(), "--bus", bus);
+        CliRun wrong = run("configure", "write", "61", "0400", "--id", "2", "--keys", keys.toString(), "--bus", bus);
         assertThat(wrong.code).isEqualTo(1);
         assertThat(wrong.out).contains("FAILED (wrong length): register 61h (heartbeat timing) takes 1 bytes, not 2");
 
-        Run denied = run("configure", "read", "23", "--id", "2", "--keys", keys.toString(), "--bus", bus);
+        CliRun denied = run("configure", "read", "23", "--id", "2", "--keys", keys.toString(), "--bus", bus);
         assertThat(denied.out).contains("FAILED (access denied)");
 
-        Run absent = run("configure", "discover", "--id", "9", "--bus", bus, "--timeout", "50");
+        CliRun absent = run("configure", "discover", "--id", "9", "--bus", bus, "--timeout", "50");
         assertThat(absent.code).isEqualTo(1);
         assertThat(absent.out).contains("FAILED (participant absent): no ServerHello from P9");
 

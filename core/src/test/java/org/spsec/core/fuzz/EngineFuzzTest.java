@@ -19,6 +19,7 @@ import org.spsec.core.model.ParticipantId;
 import org.spsec.core.model.Register;
 import org.spsec.core.role.ConfiguratorEngine;
 import org.spsec.core.role.ConfiguratorResult;
+import org.spsec.core.role.DirectLink;
 import org.spsec.core.role.InMemoryParticipantStorage;
 import org.spsec.core.role.NodeEvent;
 import org.spsec.core.role.ParticipantConfig;
@@ -76,18 +77,7 @@ class EngineFuzzTest {
         cfg.open(now, P, integrator);
         cfg.read(now, P, Register.STATUS.code());
         cfg.terminate(now, P);
-        for (boolean moved = true; moved; ) {
-            moved = false;
-            CanFrame f;
-            while ((f = cfg.pollTransmit()) != null) {
-                p.handleFrame(now, f);
-                moved = true;
-            }
-            while ((f = p.pollTransmit()) != null) {
-                cfg.handleFrame(now, f);
-                moved = true;
-            }
-        }
+        DirectLink.exchange(now, cfg, p);
         for (int i = 0; i < 3; i++) {
             ConfiguratorResult r = cfg.pollResult();
             if (r == null || !r.ok()) {
