@@ -213,8 +213,12 @@ public final class ConfiguratorEngine implements Endpoint {
         } catch (DecodeException e) {
             return;
         }
-        cipher = SessionCipher.open(algorithm, key, clientRandom, serverRandom);
         long cnt0 = SessionCipher.initialCounter(clientRandom, serverRandom);
+        if (cnt0 + 16 >= SessionCipher.COUNTER_LIMIT) {
+            fail(now, ConfiguratorError.COUNTER_EXHAUSTED, "these Hello randoms would start the session counter at its limit; open the session again");
+            return;
+        }
+        cipher = SessionCipher.open(algorithm, key, clientRandom, serverRandom);
         int cfId = ControlId.session(Cpmt.FINISHED, cnt0 + 1, true, target).encode();
         clientFinishedTag = cipher.finishedTag(cnt0 + 1, SessionCipher.clientFinishedAad(selector, clientRandom, serverRandom, cfId));
         send(CanFrame.extended(cfId, clientFinishedTag));

@@ -153,13 +153,21 @@ final class SessionServer {
         if (phase != Phase.IDLE) {
             end(now, null, "replaced by a new ClientHello");
         }
-        clientRandom = hello.clientRandom();
-        serverRandom = new byte[KeyDerivation.RANDOM_LENGTH];
-        host.random().nextBytes(serverRandom);
+        byte[] cr = hello.clientRandom();
+        byte[] sr = new byte[KeyDerivation.RANDOM_LENGTH];
+        host.random().nextBytes(sr);
+        long start = SessionCipher.initialCounter(cr, sr);
+        if (start + COUNTER_WINDOW >= SessionCipher.COUNTER_LIMIT) {
+            // These randoms would start the counter at its limit: no session can run; stay silent.
+            host.sessionSecurityEvent(now, SecurityEvent.SESSION_MESSAGE_AUTH_FAILURE.code(), "session counter would wrap");
+            return;
+        }
+        clientRandom = cr;
+        serverRandom = sr;
         selector = hello.selector();
         kind = k;
         cipher = SessionCipher.open(host.algorithm(), base, clientRandom, serverRandom);
-        cnt0 = SessionCipher.initialCounter(clientRandom, serverRandom);
+        cnt0 = start;
         phase = Phase.AWAIT_CLIENT_FINISHED;
         startedAt = now;
         lastActivity = now;
