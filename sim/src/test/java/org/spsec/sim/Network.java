@@ -107,6 +107,11 @@ final class Network {
 
     /** Commissions every participant (the Sync first) and waits for the whole group to be Secure. */
     void commission(int syncId, int heartbeatTiming, long monitor, Duration limit) {
+        commission(syncId, heartbeatTiming, monitor, limit, 5);
+    }
+
+    /** With {@code attempts} per commissioning phase (raise it for very lossy links). */
+    void commission(int syncId, int heartbeatTiming, long monitor, Duration limit, int attempts) {
         List<Commissioner.Target> targets = new ArrayList<>();
         targets.add(new Commissioner.Target(ParticipantId.of(syncId), provisioning.get(syncId), true, heartbeatTiming, monitor));
         for (int p : engines.keySet()) {
@@ -114,7 +119,7 @@ final class Network {
                 targets.add(new Commissioner.Target(ParticipantId.of(p), provisioning.get(p), false, heartbeatTiming, monitor));
             }
         }
-        Commissioner c = new Commissioner(configurator, integrator, seed, targets, 5);
+        Commissioner c = new Commissioner(configurator, integrator, seed, targets, attempts);
         bus.act(configuratorNode, c::start);
         boolean done = bus.runUntil(() -> {
             bus.act(configuratorNode, now -> {

@@ -33,8 +33,8 @@ import org.spsec.core.role.ConfiguratorResult.Operation;
  *
  * <p>The participant answers nothing to a refused request (as the reference does), so refusals the
  * rules predict (unknown register, access denied, wrong length) are reported before anything is
- * sent, and a silence after a valid request is a time-out. After a failed step the rest of that
- * session's queued operations fail too, without being sent.
+ * sent, and the session goes on. A silence after a valid request is a time-out; after a failure
+ * on the wire the rest of that session's queued operations fail too, without being sent.
  */
 public final class ConfiguratorEngine implements Endpoint {
     private enum Phase { IDLE, AWAIT_SERVER_HELLO, AWAIT_SERVER_FINISHED, OPEN, AWAIT_RESPONSE }
@@ -146,12 +146,12 @@ public final class ConfiguratorEngine implements Endpoint {
             case OPEN -> hello(now, s);
             case READ -> {
                 if (!sessionWith(op)) {
-                    fail(now, ConfiguratorError.NOT_OPEN, "no open session with P" + op.participant());
+                    fail(now, ConfiguratorError.NOT_OPEN, "no open session with P" + op.participant(), true);
                     return;
                 }
                 RegisterAccess.Refusal r = RegisterAccess.read(op.register(), kind);
                 if (r != RegisterAccess.Refusal.NONE) {
-                    fail(now, error(r), explain(r, op.register(), false));
+                    fail(now, error(r), explain(r, op.register(), false), true);
                     return;
                 }
                 readBuffer = new ByteArrayOutputStream();
@@ -161,13 +161,13 @@ public final class ConfiguratorEngine implements Endpoint {
             }
             case WRITE -> {
                 if (!sessionWith(op)) {
-                    fail(now, ConfiguratorError.NOT_OPEN, "no open session with P" + op.participant());
+                    fail(now, ConfiguratorError.NOT_OPEN, "no open session with P" + op.participant(), true);
                     return;
                 }
                 // Most permissive view of the ladder: the Configurator cannot know which keys the participant holds.
                 RegisterAccess.Refusal r = RegisterAccess.write(op.register(), op.length(), kind, false, false);
                 if (r != RegisterAccess.Refusal.NONE) {
-                    fail(now, error(r), explain(r, op.register(), true));
+                    fail(now, error(r), explain(r, op.register(), true), true);
                     return;
                 }
                 writeOffset = 0;
@@ -175,7 +175,7 @@ public final class ConfiguratorEngine implements Endpoint {
             }
             case TERMINATE -> {
                 if (!sessionWith(op)) {
-                    fail(now, ConfiguratorError.NOT_OPEN, "no open session with P" + op.participant());
+                    fail(now, ConfiguratorError.NOT_OPEN, "no open session with P" + op.participant(), true);
                     return;
                 }
                 request(now, Cpmt.TERMINATE, new byte[0], 0);
@@ -431,16 +431,25 @@ public final class ConfiguratorEngine implements Endpoint {
         startNext(now);
     }
 
+    /** A failure on the wire: the rest of the session's queued steps are skipped (see {@link #fail(long, ConfiguratorError, String, boolean)}). */
     private void fail(long now, ConfiguratorError error, String message) {
+        fail(now, error, message, false);
+    }
+
+    /**
+     * Reports a failed step. A refusal predicted locally sent nothing, so the session and its
+     * queue go on. After a failure on the wire the rest of the session's queued steps are skipped:
+     * they may depend on it (an Integrator key ID written after a key write that failed would seal
+     * the write-once slot with the wrong key). A later OPEN starts afresh.
+     */
+    private void fail(long now, ConfiguratorError error, String message, boolean local) {
         Operation failed = current.op();
         results.add(new ConfiguratorResult(now, failed, false, null, error, message));
         current = null;
-        boolean sessionLost = phase != Phase.OPEN;
-        if (sessionLost) {
+        if (phase != Phase.OPEN) {
             closeSession();
         }
-        // Without a session the rest of its queued steps cannot succeed; a later OPEN starts afresh.
-        while (sessionLost && !queue.isEmpty() && queue.peek().op().kind() != Operation.Kind.OPEN) {
+        while (!local && !queue.isEmpty() && queue.peek().op().kind() != Operation.Kind.OPEN) {
             Step skipped = queue.poll();
             results.add(new ConfiguratorResult(now, skipped.op(), false, null, ConfiguratorError.NOT_OPEN,
                     "skipped: " + failed + " failed"));

@@ -75,6 +75,8 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
     private Csalt csalt = Csalt.NONE;
     private byte[] requestRandom;
     private long requestSentAt;
+    /** One-way delay from the Sync, estimated as half the round trip of the last time request (ticks). */
+    private long oneWayTicks;
     private boolean requestTimeoutReported;
     private long lastAppliedBroadcast;
     private long firstBroadcastFailure = TimerTable.NONE;
@@ -308,8 +310,8 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
         timers.cancel(Timer.TIME_REQUEST);
         // Ours: the Sync read T when the request arrived; half the round trip is the best estimate
         // of the time since (its processing and the response's transmission).
-        long adopted = rsp.timestamp() + clock.rate().ticks(Math.max(0, now - requestSentAt) / 2);
-        clock.set(adopted, now);
+        oneWayTicks = clock.rate().ticks(Math.max(0, now - requestSentAt) / 2);
+        clock.set(rsp.timestamp() + oneWayTicks, now);
         lastAppliedBroadcast = rsp.timestamp();
         csalt = rsp.csalt();
         becomeSecure(now, "verified time response");
@@ -450,7 +452,7 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
             }
             if (b.timestamp() > lastAppliedBroadcast) { // forward only
                 lastAppliedBroadcast = b.timestamp();
-                clock.set(b.timestamp(), now);
+                clock.set(b.timestamp() + oneWayTicks, now); // the broadcast travelled as long as the response did
             }
             timers.set(Timer.BROADCAST_TIMEOUT, now + nanos(config.broadcastTimeout()));
             firstBroadcastFailure = TimerTable.NONE;
