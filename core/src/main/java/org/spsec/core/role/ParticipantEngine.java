@@ -62,6 +62,9 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
     private final long[] heartbeatDeadline = new long[ParticipantId.MAX + 1];
     private final boolean[] heartbeatMissing = new boolean[ParticipantId.MAX + 1];
     private final boolean[] heartbeatSeen = new boolean[ParticipantId.MAX + 1];
+    /** Earliest of {@link #heartbeatDeadline}, rescanned only after one changed (the driver asks after every frame). */
+    private long earliestHeartbeatDeadline = TimerTable.NONE;
+    private boolean heartbeatDeadlinesChanged;
     private final Set<Integer> ownDataIds = new HashSet<>();
     private final ArrayDeque<Pending> pendingSends = new ArrayDeque<>();
     private java.util.function.IntPredicate dataFilter = id -> true;
@@ -100,6 +103,7 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
         this.clock = new GroupClock(TickRate.forDataRateCode(registers.dataRateCode()), initialTimestamp, now);
         this.sessions = new SessionServer(new Host());
         Arrays.fill(heartbeatDeadline, TimerTable.NONE);
+        heartbeatDeadlinesChanged = true;
         changeState(now, ParticipantState.WAITING, "start security");
         establishOrRequest(now);
     }
@@ -167,10 +171,15 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
     @Override
     public long nextDeadline() {
         long d = Math.min(timers.earliest(), sessions.deadline(nanos(config.sessionInactivity()), nanos(config.sessionOverall())));
-        for (long h : heartbeatDeadline) {
-            d = Math.min(d, h);
+        if (heartbeatDeadlinesChanged) {
+            long min = TimerTable.NONE;
+            for (long h : heartbeatDeadline) {
+                min = Math.min(min, h);
+            }
+            earliestHeartbeatDeadline = min;
+            heartbeatDeadlinesChanged = false;
         }
-        return d;
+        return Math.min(d, earliestHeartbeatDeadline);
     }
 
     @Override
@@ -255,6 +264,7 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
         for (int p = ParticipantId.MIN; p <= ParticipantId.MAX; p++) {
             if (heartbeatDeadline[p] <= now) {
                 heartbeatDeadline[p] = TimerTable.NONE;
+                heartbeatDeadlinesChanged = true;
                 heartbeatMissing[p] = true;
                 securityEvent(now, SecurityEvent.HEARTBEAT_MISSING.code() + p,
                         "heartbeat of P" + p + " missing for 2.5 cycles", true);
@@ -366,6 +376,7 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
             timers.cancel(t);
         }
         Arrays.fill(heartbeatDeadline, TimerTable.NONE);
+        heartbeatDeadlinesChanged = true;
         pendingSends.clear();
         syncMissing = false;
     }
@@ -434,6 +445,7 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
         if (monitors(from)) {
             heartbeatMissing[from] = false;
             heartbeatDeadline[from] = now + monitorSpan();
+            heartbeatDeadlinesChanged = true;
         }
     }
 
@@ -579,6 +591,7 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
 
     private void startMonitoring(long now) {
         Arrays.fill(heartbeatDeadline, TimerTable.NONE);
+        heartbeatDeadlinesChanged = true;
         for (int p = ParticipantId.MIN; p <= ParticipantId.MAX; p++) {
             // With "all" (FFFFFFFFh) only participants heard before are expected; named ones always.
             boolean expected = registers.heartbeatMonitor() == 0xFFFF_FFFFL ? heartbeatSeen[p] : monitors(p);
