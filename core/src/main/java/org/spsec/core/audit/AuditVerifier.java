@@ -21,7 +21,11 @@ public final class AuditVerifier {
     private AuditVerifier() {}
 
     public static Result verify(Path file) throws IOException {
-        String content = Files.readString(file, StandardCharsets.UTF_8);
+        return verifyText(Files.readString(file, StandardCharsets.UTF_8));
+    }
+
+    /** Checks the chain of a log's whole text. */
+    public static Result verifyText(String content) {
         List<String> lines = content.lines().toList();
         String expectedPrev = AuditLog.GENESIS;
         for (int i = 0; i < lines.size(); i++) {
