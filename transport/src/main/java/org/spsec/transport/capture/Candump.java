@@ -50,7 +50,13 @@ public final class Candump {
         if (!m.matches()) {
             throw new CaptureFormatException(lineNo, "not a candump log line (expected '(seconds.micros) iface ID#data' or 'ID##Fdata')");
         }
-        long nanos = (Long.parseLong(m.group(1)) * 1_000_000 + Long.parseLong(m.group(2))) * 1000;
+        long nanos;
+        try {
+            nanos = Math.multiplyExact(Math.addExact(Math.multiplyExact(Long.parseLong(m.group(1)), 1_000_000L),
+                    Long.parseLong(m.group(2))), 1000L);
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new CaptureFormatException(lineNo, "timestamp out of range"); // found by CandumpFuzzTest
+        }
         String idText = m.group(4);
         boolean extended = idText.length() == 8;
         int id = (int) Long.parseLong(idText, 16);

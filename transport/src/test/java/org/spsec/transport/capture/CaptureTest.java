@@ -49,6 +49,10 @@ class CaptureTest {
                 .hasMessage("line 3: CAN FD frame with illegal length 10");
         assertThatThrownBy(() -> Candump.parse("(1.000000) can0 181#" + "00".repeat(9), 4))
                 .hasMessageContaining("illegal classic CAN data length 9");
+        assertThatThrownBy(() -> Candump.parse("(" + "6".repeat(40) + ".000000) can0 181#01", 5))
+                .isInstanceOf(CaptureFormatException.class).hasMessage("line 5: timestamp out of range");
+        assertThatThrownBy(() -> Candump.parse("(9223372036854.000000) can0 181#01", 6))
+                .isInstanceOf(CaptureFormatException.class).hasMessage("line 6: timestamp out of range");
     }
 
     @Test
