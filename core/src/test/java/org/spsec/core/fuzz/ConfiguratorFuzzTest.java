@@ -80,7 +80,8 @@ class ConfiguratorFuzzTest {
         for (int i = 0; i < 2; i++) {
             ConfiguratorResult r = cfg.pollResult();
             if (r == null || !r.ok()) {
-                throw new IllegalStateException("clean session after fuzzing failed: " + r);
+                throw new IllegalStateException("clean session after fuzzing failed: " + r + " (configurator busy: " + cfg.busy()
+                        + ", next deadline " + cfg.nextDeadline() + ", now " + now + ", participant " + p.state() + ")");
             }
         }
     }
