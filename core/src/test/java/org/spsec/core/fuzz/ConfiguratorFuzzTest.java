@@ -18,7 +18,6 @@ import org.spsec.core.model.ParticipantId;
 import org.spsec.core.model.Register;
 import org.spsec.core.role.ConfiguratorEngine;
 import org.spsec.core.role.ConfiguratorResult;
-import org.spsec.core.role.DirectLink;
 import org.spsec.core.role.InMemoryParticipantStorage;
 import org.spsec.core.role.ParticipantConfig;
 import org.spsec.core.role.ParticipantEngine;
@@ -33,7 +32,7 @@ class ConfiguratorFuzzTest {
 
     @FuzzTest(maxDuration = "5m")
     void configuratorSurvivesArbitraryFramesAndStillWorks(FuzzedDataProvider in) {
-        SecureRandom random = new SecureRandom();
+        SecureRandom random = InputRandom.of(in.consumeLong()); // from the input: findings replay exactly
         RootKey integrator = new RootKey(RootKeyKind.INTEGRATOR, KeyMaterial.copyOf(new byte[32]), Salt.copyOf(new byte[8]), new KeyId(7));
         InMemoryParticipantStorage storage = new InMemoryParticipantStorage();
         storage.storeKey(integrator);
@@ -76,14 +75,7 @@ class ConfiguratorFuzzTest {
         p.handleTimeout(now);
         cfg.open(now, P, integrator);
         cfg.terminate(now, P);
-        DirectLink.exchange(now, cfg, p);
-        for (int i = 0; i < 2; i++) {
-            ConfiguratorResult r = cfg.pollResult();
-            if (r == null || !r.ok()) {
-                throw new IllegalStateException("clean session after fuzzing failed: " + r + " (configurator busy: " + cfg.busy()
-                        + ", next deadline " + cfg.nextDeadline() + ", now " + now + ", participant " + p.state() + ")");
-            }
-        }
+        CleanSession.run(cfg, p, now, 2);
     }
 
     @FuzzTest(maxDuration = "2m")
