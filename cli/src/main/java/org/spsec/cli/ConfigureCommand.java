@@ -106,6 +106,15 @@ public final class ConfigureCommand implements Runnable {
             return CliInputs.aead(target.aead);
         }
 
+        /** One session with {@code key}: open, {@code step} (one result), terminate. */
+        int inOneSession(ParticipantId p, RootKey key, java.util.function.BiConsumer<ConfiguratorEngine, Long> step) {
+            return execute(3, (c, now) -> {
+                c.open(now, p, key);
+                step.accept(c, now);
+                c.terminate(now, p);
+            });
+        }
+
         /** Opens the bus, runs {@code ops} (which queue {@code expected} results), prints them; exit 1 if any failed. */
         int execute(int expected, java.util.function.BiConsumer<ConfiguratorEngine, Long> ops) {
             PrintWriter out = spec.commandLine().getOut();
@@ -202,12 +211,7 @@ public final class ConfigureCommand implements Runnable {
         public Integer call() {
             int reg = parseRegister(register);
             ParticipantId p = participant();
-            RootKey k = key(kind);
-            return execute(3, (c, now) -> {
-                c.open(now, p, k);
-                c.read(now, p, reg);
-                c.terminate(now, p);
-            });
+            return inOneSession(p, key(kind), (c, now) -> c.read(now, p, reg));
         }
     }
 
@@ -233,12 +237,7 @@ public final class ConfigureCommand implements Runnable {
                 throw new UserException("VALUE: " + e.getMessage(), SpsecMain.EXIT_USAGE);
             }
             ParticipantId p = participant();
-            RootKey k = key(kind);
-            return execute(3, (c, now) -> {
-                c.open(now, p, k);
-                c.write(now, p, reg, v);
-                c.terminate(now, p);
-            });
+            return inOneSession(p, key(kind), (c, now) -> c.write(now, p, reg, v));
         }
     }
 
@@ -249,12 +248,8 @@ public final class ConfigureCommand implements Runnable {
         @Override
         public Integer call() {
             ParticipantId p = participant();
-            RootKey k = key("integrator");
-            return execute(3, (c, now) -> {
-                c.open(now, p, k);
-                c.write(now, p, Register.MANUFACTURER_RESET.code(), LittleEndian.u32(Register.MANUFACTURER_RESET_MAGIC));
-                c.terminate(now, p);
-            });
+            return inOneSession(p, key("integrator"),
+                    (c, now) -> c.write(now, p, Register.MANUFACTURER_RESET.code(), LittleEndian.u32(Register.MANUFACTURER_RESET_MAGIC)));
         }
     }
 
