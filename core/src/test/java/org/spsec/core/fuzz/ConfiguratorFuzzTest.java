@@ -30,7 +30,7 @@ import org.spsec.core.role.ParticipantEngine;
 class ConfiguratorFuzzTest {
     private static final ParticipantId P = ParticipantId.of(6);
 
-    @FuzzTest(maxDuration = "5m")
+    @FuzzTest(maxDuration = "30m")
     void configuratorSurvivesArbitraryFramesAndStillWorks(FuzzedDataProvider in) {
         SecureRandom random = InputRandom.of(in.consumeLong()); // from the input: findings replay exactly
         RootKey integrator = new RootKey(RootKeyKind.INTEGRATOR, KeyMaterial.copyOf(new byte[32]), Salt.copyOf(new byte[8]), new KeyId(7));
