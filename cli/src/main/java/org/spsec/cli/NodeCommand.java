@@ -94,6 +94,12 @@ abstract class NodeCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         AeadAlgorithm algorithm = CliInputs.aead(aead);
         List<Send> toSend = parseSends();
+        // Before any frame is sealed: identifiers that share their low 16 bits would share nonces.
+        List<org.spsec.core.engine.NonceCollisionCheck.Collision> collisions =
+                org.spsec.core.engine.NonceCollisionCheck.findWithControlPlane(toSend.stream().map(Send::id).toList());
+        if (!collisions.isEmpty()) {
+            throw new UserException("--send identifiers would share data-plane nonces: " + collisions, SpsecMain.EXIT_USAGE);
+        }
         FileParticipantStorage storage = openStorage();
         applyOptions(storage);
         if (storage.loadRegister(Register.PARTICIPANT_ID.code()) == null) {

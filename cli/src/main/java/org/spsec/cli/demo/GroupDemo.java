@@ -154,7 +154,17 @@ public final class GroupDemo {
         }
         configurator = new ConfiguratorEngine(AeadAlgorithm.AES_256_GCM, random);
         configuratorNode = bus.attach("configurator", configurator);
-        out.printf("factory state: each participant holds only its own Provisioning key; all %d Waiting%n%ncommissioning:%n", count);
+        List<Integer> ids = new ArrayList<>();
+        for (int p = 1; p <= count; p++) {
+            ids.add(0x100 + p);
+        }
+        List<org.spsec.core.engine.NonceCollisionCheck.Collision> collisions = org.spsec.core.engine.NonceCollisionCheck.findWithControlPlane(ids);
+        if (!collisions.isEmpty()) {
+            throw new IllegalStateException("demo identifiers would share nonces: " + collisions);
+        }
+        out.printf("factory state: each participant holds only its own Provisioning key; all %d Waiting%n", count);
+        out.printf("data identifiers %03X..%03X checked: no two share their low 16 bits with each other or the control plane%n%ncommissioning:%n",
+                ids.get(0), ids.get(ids.size() - 1));
     }
 
     private void commission() {
