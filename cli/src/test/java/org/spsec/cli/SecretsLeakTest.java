@@ -2,8 +2,6 @@ package org.spsec.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,11 +28,9 @@ class SecretsLeakTest {
     private final List<String> produced = new ArrayList<>();
 
     private void run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        SpsecMain.execute(new PrintWriter(out), new PrintWriter(err), args);
-        produced.add(out.toString());
-        produced.add(err.toString());
+        CliRun r = CliRun.of(args);
+        produced.add(r.out);
+        produced.add(r.err);
     }
 
     @Test

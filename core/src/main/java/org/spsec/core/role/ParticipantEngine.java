@@ -370,7 +370,6 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
         }
         channel = null;
         channelSeed = null;
-        clock.markUnsynchronized();
         for (Timer t : new Timer[] {Timer.SYNC_BROADCAST, Timer.BROADCAST_TIMEOUT, Timer.HEARTBEAT, Timer.WARNING_HOLD,
                 Timer.WARNING_SUSTAINED, Timer.KEY_PREPARE, Timer.PENDING_SEND}) {
             timers.cancel(t);

@@ -9,7 +9,6 @@ public final class GroupClock {
     private final TickRate rate;
     private long anchorTicks;
     private long anchorNanos;
-    private boolean synchronizedToGroup;
 
     public GroupClock(TickRate rate, long startTicks, long nowNanos) {
         if (startTicks <= 0) {
@@ -32,7 +31,6 @@ public final class GroupClock {
      * and returns whether it did. A node adopts the Sync's time this way; T never runs back.
      */
     public boolean adopt(long ticks, long nowNanos) {
-        synchronizedToGroup = true;
         if (ticks <= ticksAt(nowNanos)) {
             return false;
         }
@@ -48,12 +46,7 @@ public final class GroupClock {
         }
         anchorTicks = ticks;
         anchorNanos = nowNanos;
-        synchronizedToGroup = true;
     }
-
-    public boolean isSynchronized() { return synchronizedToGroup; }
-
-    public void markUnsynchronized() { synchronizedToGroup = false; }
 
     /** Monotonic time at which T reaches {@code ticks} (for scheduling key roll-over ahead of time). */
     public long nanosWhen(long ticks) {
