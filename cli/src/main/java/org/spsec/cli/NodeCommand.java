@@ -28,8 +28,7 @@ import org.spsec.core.model.Register;
 import org.spsec.core.role.NodeEvent;
 import org.spsec.core.role.ParticipantConfig;
 import org.spsec.core.role.ParticipantEngine;
-import org.spsec.core.store.PersistentTimestamp;
-import org.spsec.core.store.TimestampStore;
+import org.spsec.core.time.TimeLine;
 import org.spsec.runtime.FileParticipantStorage;
 import org.spsec.runtime.NodeRunner;
 import org.spsec.runtime.WarmUp;
@@ -96,7 +95,8 @@ abstract class NodeCommand implements Callable<Integer> {
         List<Send> toSend = parseSends();
         // Before any frame is sealed: identifiers that share their low 16 bits would share nonces.
         List<org.spsec.core.engine.NonceCollisionCheck.Collision> collisions =
-                org.spsec.core.engine.NonceCollisionCheck.findWithControlPlane(toSend.stream().map(Send::id).toList());
+                org.spsec.core.engine.NonceCollisionCheck.findWithControlPlane(toSend.stream()
+                        .map(s -> new org.spsec.core.engine.NonceCollisionCheck.Identifier(s.id(), s.extended())).toList());
         if (!collisions.isEmpty()) {
             throw new UserException("--send identifiers would share data-plane nonces: " + collisions, SpsecMain.EXIT_USAGE);
         }
@@ -107,7 +107,6 @@ abstract class NodeCommand implements Callable<Integer> {
         }
         int pid = storage.loadRegister(Register.PARTICIPANT_ID.code())[0];
         SecureRandom random = new SecureRandom();
-        PersistentTimestamp timestamp = PersistentTimestamp.open(new TimestampStore(store.resolve("timestamp")), random);
         ParticipantConfig config = ParticipantConfig.defaults(ParticipantId.of(pid)).withAlgorithm(algorithm).withSyncRole(sync());
         WarmUp.run(algorithm, 3_000); // before joining: a cold node answers late and its clock error follows
         CanBus canBus = CliInputs.openBus(bus, "P" + pid);
@@ -117,7 +116,9 @@ abstract class NodeCommand implements Callable<Integer> {
         CountDownLatch stop = new CountDownLatch(1);
         // Made right before its loop starts: the first time request leaves at once, so the round
         // trip the participant measures for its clock is not inflated by start-up work.
-        ParticipantEngine engine = new ParticipantEngine(config, storage, random, System.nanoTime(), timestamp.start());
+        // The engine keeps its timestamp mark in the store itself (TimeLine): a random start is
+        // used only by a Sync that never stored one.
+        ParticipantEngine engine = new ParticipantEngine(config, storage, random, System.nanoTime(), TimeLine.randomStart(random));
         NodeRunner runner = new NodeRunner("P" + pid, engine, canBus, e -> report(out, auditLog, engine, e), captureWriter == null ? null : f -> {
             try {
                 captureWriter.write(Candump.format(new CapturedFrame(f.timeNanos(), canBus.describe().split(" ")[0], f.frame())) + "\n");
@@ -150,19 +151,13 @@ abstract class NodeCommand implements Callable<Integer> {
                         for (Send s : toSend) {
                             engine.submit(now, s.id(), s.extended(), s.data());
                         }
-                        try {
-                            timestamp.beforeUse(engine.groupTime(now) + 1);
-                        } catch (IOException ex) {
-                            throw new UncheckedIOException(ex);
-                        }
                     });
                 }
             }
         } finally {
             runner.close();
             canBus.close();
-            timestamp.beforeUse(engine.groupTime(System.nanoTime()) + 1);
-            engine.close();
+            engine.close(); // stores the exact timestamp mark
             if (auditLog != null) {
                 auditLog.close();
             }
@@ -196,6 +191,7 @@ abstract class NodeCommand implements Callable<Integer> {
                     out.printf("P%d data %X %s%n", d.participant(), d.canId(), Hex.of(d.payload()));
                 }
             }
+            case NodeEvent.Notice n -> out.printf("P%d note: %s%n", n.participant(), n.detail());
             case NodeEvent.RegisterWritten w -> out.printf("P%d register %02Xh written (%d bytes)%n", w.participant(), w.register(), w.length());
         }
         out.flush();

@@ -12,20 +12,24 @@ import org.spsec.core.keys.RootKeyKind;
 import org.spsec.core.role.ParticipantStorage;
 import org.spsec.core.store.AtomicFiles;
 import org.spsec.core.store.KeyStore;
+import org.spsec.core.store.TimestampStore;
 
 /**
  * A participant's storage in a directory: keys through the {@link KeyStore} (one owner-only file
- * per key, replaced atomically) and each register in {@code registers/XX} (hex), also atomic.
+ * per key, replaced atomically), each register in {@code registers/XX} (hex), also atomic, and
+ * the timestamp mark of the node's time line in {@code timeline}.
  * The engine calls it synchronously, so a write acknowledged on the bus is on disk.
  */
 public final class FileParticipantStorage implements ParticipantStorage {
     private final KeyStore keys;
     private final Path registers;
+    private final TimestampStore timestampMark;
 
     public FileParticipantStorage(Path dir) throws IOException {
         this.keys = KeyStore.open(dir);
         this.registers = dir.resolve("registers");
         AtomicFiles.createPrivateDirectory(registers);
+        this.timestampMark = new TimestampStore(dir.resolve("timeline"));
     }
 
     public KeyStore keyStore() { return keys; }
@@ -83,6 +87,24 @@ public final class FileParticipantStorage implements ParticipantStorage {
     public void eraseRegister(int code) {
         try {
             AtomicFiles.delete(file(code));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public long loadTimestampMark() {
+        try {
+            return timestampMark.load().orElse(0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void storeTimestampMark(long mark) {
+        try {
+            timestampMark.store(mark);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -73,6 +73,7 @@ public final class NodeRunner implements AutoCloseable {
                         capture.accept(new CapturedFrame(r.wallNanos(), "rx", r.frame()));
                     }
                     endpoint.handleFrame(r.monotonicNanos(), r.frame());
+                    flush(); // an answer (a time response) leaves before anything else is done
                 }
                 now = System.nanoTime();
                 if (now >= endpoint.nextDeadline()) {
@@ -93,6 +94,7 @@ public final class NodeRunner implements AutoCloseable {
         CanFrame f;
         while ((f = endpoint.pollTransmit()) != null) {
             bus.send(f);
+            endpoint.transmitted(System.nanoTime(), f); // when it really left: the time request's round trip starts here
             if (capture != null) {
                 Instant now = Instant.now();
                 capture.accept(new CapturedFrame(now.getEpochSecond() * 1_000_000_000L + now.getNano(), "tx", f));

@@ -14,6 +14,14 @@ public final class SimNode {
     private final long offset;
     boolean powered = true;
     long scheduledTimer = Long.MAX_VALUE;
+    HostLatency host = HostLatency.NONE;
+    java.util.Random hostRandom;
+    /** Virtual time until which the host is busy (cold start, stall). */
+    long busyUntil;
+    /** Virtual time of the next stall (Long.MAX_VALUE: none). */
+    long nextStallAt = Long.MAX_VALUE;
+    /** Virtual time the last frame was handed to the bus (frames leave a host in order). */
+    long lastHandOff;
     long sent;
     long received;
 
@@ -34,6 +42,8 @@ public final class SimNode {
     public long framesSent() { return sent; }
 
     public long framesReceived() { return received; }
+
+    public HostLatency host() { return host; }
 
     /** The node's local (monotonic) time at virtual time {@code virtual}. */
     public long localTime(long virtual) {

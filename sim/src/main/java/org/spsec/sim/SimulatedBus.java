@@ -28,14 +28,20 @@ public final class SimulatedBus {
     /** An event a node reported, at virtual time {@code time}. */
     public record Reported(long time, SimNode node, NodeEvent event) {}
 
-    private record Pending(long ready, long seq, SimNode sender, CanFrame frame) {}
+    private record Pending(long ready, long seq, SimNode sender, Endpoint origin, CanFrame frame) {}
 
-    private record Scheduled(long time, long seq, int kind, SimNode node, CanFrame frame) implements Comparable<Scheduled> {
+    private record Scheduled(long time, long seq, int kind, SimNode node, CanFrame frame, Endpoint origin) implements Comparable<Scheduled> {
+        Scheduled(long time, long seq, int kind, SimNode node, CanFrame frame) {
+            this(time, seq, kind, node, frame, null);
+        }
+
         static final int TIMER = 0;
         static final int DELIVER = 1;
         static final int BUS_FREE = 2;
         /** Delivery to every powered node but the sender, for frames on fault-free links (one agenda entry, not one per node). */
         static final int DELIVER_ALL = 3;
+        /** A frame a host hands to the bus after its host latency. */
+        static final int HAND_OFF = 4;
 
         @Override
         public int compareTo(Scheduled o) {
@@ -45,6 +51,7 @@ public final class SimulatedBus {
     }
 
     private final Random random;
+    private final long seed;
     private final CanFdTiming timing;
     private final List<SimNode> nodes = new ArrayList<>();
     private final Map<Long, LinkFaults> links = new HashMap<>();
@@ -76,6 +83,7 @@ public final class SimulatedBus {
 
     public SimulatedBus(long seed, CanFdTiming timing) {
         this.random = new Random(seed);
+        this.seed = seed;
         this.timing = timing;
     }
 
@@ -95,10 +103,35 @@ public final class SimulatedBus {
 
     /** Attaches an endpoint whose clock drifts by {@code driftPpm} and starts at {@code offset}. */
     public SimNode attach(String name, Endpoint endpoint, double driftPpm, long offset) {
+        return attach(name, endpoint, driftPpm, offset, HostLatency.NONE);
+    }
+
+    /** Attaches an endpoint on a host with these latencies; its cold start begins now. */
+    public SimNode attach(String name, Endpoint endpoint, double driftPpm, long offset, HostLatency host) {
         SimNode n = new SimNode(nodes.size(), name, endpoint, driftPpm, offset);
         nodes.add(n);
+        if (!host.ideal()) {
+            setHost(n, host);
+            n.busyUntil = now + host.coldStartNanos();
+        }
         drain(n);
         return n;
+    }
+
+    /**
+     * Gives node {@code n} a host with these latencies (see {@link HostLatency}); its cold start
+     * applies at its next power-up. Host randomness is seeded from the bus seed and the node, so
+     * runs stay reproducible.
+     */
+    public void setHost(SimNode n, HostLatency host) {
+        n.host = host;
+        n.hostRandom = new Random(seed * 1_000_003L + n.index);
+        n.nextStallAt = nextStall(n, now);
+    }
+
+    /** Holds node {@code n}'s host busy for {@code d} from now (a stall on demand: GC pause, scheduler). */
+    public void stall(SimNode n, Duration d) {
+        n.busyUntil = Math.max(n.busyUntil, now + d.toNanos());
     }
 
     /** Faults of every link not configured with {@link #link}. */
@@ -133,7 +166,16 @@ public final class SimulatedBus {
     public void powerOn(SimNode n, Endpoint fresh) {
         n.replace(fresh);
         n.powered = true;
+        n.busyUntil = Math.max(n.busyUntil, now + n.host.coldStartNanos());
         drain(n);
+    }
+
+    /**
+     * Powers a node up with an endpoint made by {@code factory} from the node's local time: with
+     * a host that has a cold start, the endpoint is made now but can act only after it.
+     */
+    public void powerOn(SimNode n, java.util.function.LongFunction<Endpoint> factory) {
+        powerOn(n, factory.apply(n.localTime(now)));
     }
 
     /** Runs {@code action} with the node's local time now, then sends what it queued (e.g. a Configurator command). */
@@ -142,9 +184,33 @@ public final class SimulatedBus {
         drain(n);
     }
 
+    /**
+     * The time at which the host of {@code n} can next act: now, or the end of a cold start or
+     * stall. Stalls that began by now are drawn here.
+     */
+    private long readyAt(SimNode n) {
+        if (n.host.stallsPerSecond() > 0) {
+            while (n.nextStallAt <= now) {
+                long span = n.host.minStallNanos()
+                        + (long) (n.hostRandom.nextDouble() * (n.host.maxStallNanos() - n.host.minStallNanos()));
+                n.busyUntil = Math.max(n.busyUntil, n.nextStallAt + span);
+                n.nextStallAt = nextStall(n, n.nextStallAt);
+            }
+        }
+        return Math.max(now, n.busyUntil);
+    }
+
+    private static long nextStall(SimNode n, long from) {
+        if (n.host.stallsPerSecond() <= 0) {
+            return Long.MAX_VALUE;
+        }
+        double gapSeconds = -Math.log(1 - n.hostRandom.nextDouble()) / n.host.stallsPerSecond();
+        return from + Math.max(1, (long) (gapSeconds * 1e9));
+    }
+
     /** Puts a frame on the bus as if a node without an endpoint (an attacker) sent it now. */
     public void inject(String sender, CanFrame frame) {
-        waiting.add(new Pending(now, seq++, new SimNode(-1, sender, null, 0, 0), frame));
+        waiting.add(new Pending(now, seq++, new SimNode(-1, sender, null, 0, 0), null, frame));
         arbitrate();
     }
 
@@ -160,6 +226,12 @@ public final class SimulatedBus {
             switch (s.kind) {
                 case Scheduled.TIMER -> {
                     if (s.node.powered && s.node.scheduledTimer == s.time) {
+                        long ready = readyAt(s.node);
+                        if (ready > now) {
+                            s.node.scheduledTimer = ready; // the host is busy: the timer fires late
+                            agenda.add(new Scheduled(ready, seq++, Scheduled.TIMER, s.node, null));
+                            continue;
+                        }
                         s.node.scheduledTimer = Long.MAX_VALUE;
                         s.node.endpoint().handleTimeout(s.node.localTime(now));
                         drain(s.node);
@@ -171,6 +243,12 @@ public final class SimulatedBus {
                         if (r != s.node && perfect(s.node, r)) {
                             deliver(r, s.frame);
                         }
+                    }
+                }
+                case Scheduled.HAND_OFF -> {
+                    if (s.node.powered && s.node.endpoint() == s.origin) {
+                        waiting.add(new Pending(now, seq++, s.node, s.origin, s.frame));
+                        arbitrate();
                     }
                 }
                 default -> {
@@ -195,6 +273,14 @@ public final class SimulatedBus {
     }
 
     private void deliver(SimNode r, CanFrame frame) {
+        if (r.powered && !r.host.ideal()) {
+            long ready = readyAt(r);
+            if (ready > now) {
+                // The host is busy: the frame waits in its socket and is read (and stamped) later.
+                agenda.add(new Scheduled(ready, seq++, Scheduled.DELIVER, r, frame));
+                return;
+            }
+        }
         if (r.powered) {
             r.received++;
             r.endpoint().handleFrame(r.localTime(now), frame);
@@ -219,7 +305,15 @@ public final class SimulatedBus {
         CanFrame f;
         while ((f = e.pollTransmit()) != null) {
             n.sent++;
-            waiting.add(new Pending(now, seq++, n, f));
+            if (n.host.ideal()) {
+                waiting.add(new Pending(now, seq++, n, e, f));
+                continue;
+            }
+            HostLatency h = n.host;
+            long at = readyAt(n) + h.sendDelayNanos() + (long) (n.hostRandom.nextDouble() * h.sendJitterNanos());
+            at = Math.max(at, n.lastHandOff); // one host sends in order
+            n.lastHandOff = at;
+            agenda.add(new Scheduled(at, seq++, Scheduled.HAND_OFF, n, f, e));
         }
         NodeEvent ev;
         while ((ev = e.pollEvent()) != null) {
@@ -228,7 +322,7 @@ public final class SimulatedBus {
         long local = e.nextDeadline();
         long virtual = n.virtualTime(local);
         if (virtual != Long.MAX_VALUE) {
-            virtual = Math.max(virtual, now);
+            virtual = Math.max(virtual, n.host.ideal() ? now : Math.max(now, n.busyUntil));
             if (virtual != n.scheduledTimer) {
                 n.scheduledTimer = virtual;
                 agenda.add(new Scheduled(virtual, seq++, Scheduled.TIMER, n, null));
@@ -244,7 +338,11 @@ public final class SimulatedBus {
             return;
         }
         Pending queued = waiting.poll();
-        Pending p = new Pending(queued.ready, queued.seq, queued.sender, tamper.apply(queued.frame));
+        if (queued.origin != null && queued.sender.powered && queued.sender.endpoint() == queued.origin) {
+            // The frame starts on the wire now: the driver reports its departure (a time request's round trip starts here).
+            queued.origin.transmitted(queued.sender.localTime(now), queued.frame);
+        }
+        Pending p = new Pending(queued.ready, queued.seq, queued.sender, queued.origin, tamper.apply(queued.frame));
         long duration = timing.frameNanos(p.frame.extended(), p.frame.length());
         long end = now + duration;
         busBusy = true;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.spsec.core.role.NodeEvent;
 import org.spsec.core.model.ParticipantId;
 import org.spsec.core.model.ParticipantState;
 import org.spsec.core.model.Register;
@@ -33,10 +34,15 @@ class FaultCampaignTest {
                 missing, (net.bus.now() - t0) / 1e9);
     }
 
+    /**
+     * Time broadcasts are applied as sent (SPEC 9), so a participant trails the Sync by the
+     * one-way delay d and the Sync sees its frames 2d old (plus arbitration): delays up to about
+     * 40 % of the window are tolerated without a single rejection.
+     */
     @Test
-    void linksDelayedCloseToTheAcceptanceWindowRejectNothing() {
+    void linksDelayedCloseToHalfTheAcceptanceWindowRejectNothing() {
         Network net = new Network(51, 5);
-        net.bus.setDefaultFaults(LinkFaults.PERFECT.withDelay(Duration.ofMillis(12)));
+        net.bus.setDefaultFaults(LinkFaults.PERFECT.withDelay(Duration.ofMillis(6)));
         net.commission(1, 4, 0xFFFF_FFFFL, Duration.ofSeconds(60));
         for (int i = 0; i < 600; i++) {
             for (int p = 1; p <= 5; p++) {
@@ -45,8 +51,9 @@ class FaultCampaignTest {
             net.bus.runFor(Duration.ofMillis(100));
         }
         long rejected = net.engines.values().stream().mapToLong(e -> e.framesRejected()).sum();
-        System.out.printf("12 ms delay on every link: %d frames rejected in 60 s%n", rejected);
-        assertThat(rejected).isZero();
+        System.out.printf("6 ms delay on every link: %d frames rejected in 60 s%n", rejected);
+        assertThat(rejected).as("%s", net.bus.events().stream().filter(r -> r.event() instanceof NodeEvent.SecurityEventRaised)
+                .limit(10).map(r -> r.node() + " " + r.event()).toList()).isZero();
         assertThat(net.allSecure()).isTrue();
     }
 

@@ -11,7 +11,7 @@ import org.spsec.core.role.NodeEvent;
 class SyncRestartTest {
 
     @Test
-    void participantsDetectARestartedSyncFallBackToWaitingAndResynchronize() {
+    void participantsDetectARestartedSyncAndResynchronizeWithoutAnAbort() {
         Network net = new Network(4, 5);
         net.commission(1, 4, 0xFFFF_FFFFL, Duration.ofSeconds(60));
         Csalt before = net.engine(1).csalt();
@@ -27,13 +27,15 @@ class SyncRestartTest {
                 .as("all Secure again with the new csalt: %s", net.states()).isTrue();
         for (int p = 2; p <= 5; p++) {
             int q = p;
+            // Ours (SPEC 9): the first broadcast that fails makes each participant ask for a fresh
+            // time; the answer carries the new csalt, so nobody waits out a 30 s abort.
             assertThat(net.events(NodeEvent.StateChanged.class, r -> r.node() == net.node(q) && r.time() > restartAt))
-                    .as("P%d fell back to Waiting", p)
-                    .anyMatch(s -> s.to() == ParticipantState.WAITING);
+                    .as("P%d did not need to fall back to Waiting", p)
+                    .noneMatch(s -> s.to() == ParticipantState.WAITING);
         }
         long recovered = net.bus.now() - restartAt;
         System.out.printf("sync restart: group Secure again with the new csalt %.1f s after the restart%n", recovered / 1e9);
-        assertThat(recovered).as("recovery time").isLessThan(Duration.ofSeconds(90).toNanos());
+        assertThat(recovered).as("recovery time").isLessThan(Duration.ofSeconds(10).toNanos());
         // And the group works: data verifies under the new keys.
         assertThat(net.send(3, 0x303, new byte[] {1})).isTrue();
         net.bus.runFor(Duration.ofMillis(50));

@@ -154,9 +154,9 @@ public final class GroupDemo {
         }
         configurator = new ConfiguratorEngine(AeadAlgorithm.AES_256_GCM, random);
         configuratorNode = bus.attach("configurator", configurator);
-        List<Integer> ids = new ArrayList<>();
+        List<org.spsec.core.engine.NonceCollisionCheck.Identifier> ids = new ArrayList<>();
         for (int p = 1; p <= count; p++) {
-            ids.add(0x100 + p);
+            ids.add(org.spsec.core.engine.NonceCollisionCheck.Identifier.base(0x100 + p));
         }
         List<org.spsec.core.engine.NonceCollisionCheck.Collision> collisions = org.spsec.core.engine.NonceCollisionCheck.findWithControlPlane(ids);
         if (!collisions.isEmpty()) {
@@ -164,7 +164,7 @@ public final class GroupDemo {
         }
         out.printf("factory state: each participant holds only its own Provisioning key; all %d Waiting%n", count);
         out.printf("data identifiers %03X..%03X checked: no two share their low 16 bits with each other or the control plane%n%ncommissioning:%n",
-                ids.get(0), ids.get(ids.size() - 1));
+                ids.get(0).id(), ids.get(ids.size() - 1).id());
     }
 
     private void commission() {

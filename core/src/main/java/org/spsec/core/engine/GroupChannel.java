@@ -8,6 +8,7 @@ import org.spsec.core.keys.Csalt;
 import org.spsec.core.keys.KeyMaterial;
 import org.spsec.core.keys.Salt;
 import org.spsec.core.time.AcceptanceWindow;
+import org.spsec.core.time.TimeLine;
 import org.spsec.core.time.Timestamps;
 
 /**
@@ -20,7 +21,10 @@ import org.spsec.core.time.Timestamps;
  * the frame's window then the other slot; only a verified frame is marked in the replay guard.
  */
 public final class GroupChannel implements AutoCloseable {
-    /** Returned by {@link #seal} when this (T, CAN ID) was already used: wait for the next tick. */
+    /**
+     * Returned by {@link #seal} when T is not after the last T this node sealed with (on any
+     * identifier): the caller waits until {@link TimeLine#nanosWhenClaimable()} and seals again.
+     */
     public static final int SAME_TICK = -1;
 
     private final AeadAlgorithm algorithm;
@@ -29,8 +33,7 @@ public final class GroupChannel implements AutoCloseable {
     private final AcceptanceWindow window;
     private final CommunicationKeyRing keys;
     private final ReplayGuard replay = new ReplayGuard();
-    private final IdTable sentIds = new IdTable(16);
-    private long[] lastSent = new long[16];
+    private final TimeLine timeLine;
     private final int nonceLength;
     private final byte[] nonce = new byte[16];
     private final byte[] aad = new byte[StampLayout.AAD_LENGTH + StampLayout.MAX_PAYLOAD];
@@ -40,11 +43,23 @@ public final class GroupChannel implements AutoCloseable {
     private int openedLength;
 
     /**
-     * @param seed     the Seed key (borrowed: the caller keeps and eventually erases it)
-     * @param seedSalt the Seed key's salt (borrowed)
+     * A channel with a time line of its own, for a channel used alone (tools, benchmarks, tests).
+     * A node that rebuilds channels must pass its one {@link TimeLine} to each instead.
      */
     public GroupChannel(AeadAlgorithm algorithm, KeyMaterial seed, Salt seedSalt, Csalt csalt,
                         StampMode mode, AcceptanceWindow window) {
+        this(algorithm, seed, seedSalt, csalt, mode, window, TimeLine.standalone());
+    }
+
+    /**
+     * @param seed     the Seed key (borrowed: the caller keeps and eventually erases it)
+     * @param seedSalt the Seed key's salt (borrowed)
+     * @param timeLine the node's time line: every seal claims its T there, so no T is sealed
+     *                 twice by this node across every channel built on the same time line
+     */
+    public GroupChannel(AeadAlgorithm algorithm, KeyMaterial seed, Salt seedSalt, Csalt csalt,
+                        StampMode mode, AcceptanceWindow window, TimeLine timeLine) {
+        this.timeLine = timeLine;
         this.algorithm = algorithm;
         this.seedSalt = seedSalt;
         this.mode = mode;
@@ -69,18 +84,18 @@ public final class GroupChannel implements AutoCloseable {
     /**
      * Seals {@code len} payload bytes sent at time {@code t} on {@code canId} into {@code frame}.
      *
-     * @return the frame length (a legal CAN FD length), or {@link #SAME_TICK} if this sender
-     *         already used (t, canId): the caller waits for the next tick
+     * @return the frame length (a legal CAN FD length), or {@link #SAME_TICK} if {@code t} is not
+     *         after the last T claimed on this channel's time line (on any identifier): nothing
+     *         was sealed, the caller waits for a later T
      * @throws IllegalArgumentException if the payload is longer than 54 bytes
      * @throws IllegalStateException    if no key exists for t (T below 2^23)
      */
     public int seal(long t, int canId, byte[] payload, int off, int len, byte[] frame, int frameOff) {
         StampLayout.requirePayloadLength(len);
-        int slot = sentIds.findOrAdd(canId & 0x1FFF_FFFF);
-        if (slot >= lastSent.length) {
-            lastSent = Arrays.copyOf(lastSent, lastSent.length * 2);
+        if (t < Timestamps.MIN_KEYED) {
+            throw new IllegalStateException("no communication key for T=" + t + " (T must be at least 2^23)");
         }
-        if (lastSent[slot] >= t) {
+        if (!timeLine.claim(t)) {
             return SAME_TICK;
         }
         keys.prepare(t);
@@ -102,7 +117,6 @@ public final class GroupChannel implements AutoCloseable {
             aead.mac(nonce, 0, nonceLength, aad, 0, StampLayout.AAD_LENGTH + len, frame, tagOff);
         }
         StampLayout.writeHeader(frame, frameOff + body, padding, t);
-        lastSent[slot] = t;
         return body + StampLayout.OVERHEAD;
     }
 
@@ -112,6 +126,20 @@ public final class GroupChannel implements AutoCloseable {
      * {@link #openedTimestamp()}); otherwise {@code out} is untouched.
      */
     public Verdict open(long now, int canId, byte[] frame, int off, int len, byte[] out, int outOff) {
+        return open(now, canId, frame, off, len, out, outOff, true);
+    }
+
+    /**
+     * Checks only whether a frame that {@link #open} judged {@link Verdict#OUTSIDE_WINDOW} carries
+     * a valid tag (its sender is mis-timed, or this node is): {@link Verdict#OK} if it verifies,
+     * with its T in {@link #openedTimestamp()}. Nothing is released and the replay guard is not
+     * touched; the frame stays rejected. Costs one more AEAD operation, for diagnosis only.
+     */
+    public Verdict verifyOutsideWindow(long now, int canId, byte[] frame, int off, int len) {
+        return open(now, canId, frame, off, len, null, 0, false);
+    }
+
+    private Verdict open(long now, int canId, byte[] frame, int off, int len, byte[] out, int outOff, boolean deliver) {
         if (len < StampLayout.MIN_FRAME) {
             return Verdict.MALFORMED;
         }
@@ -127,13 +155,13 @@ public final class GroupChannel implements AutoCloseable {
             return Verdict.MALFORMED;
         }
         long t = Timestamps.expand(StampLayout.headerLow12(header), now);
-        if (!window.accepts(t, now)) {
+        if (deliver && !window.accepts(t, now)) {
             return Verdict.OUTSIDE_WINDOW;
         }
         if (t < Timestamps.MIN_KEYED) {
             return Verdict.UNVERIFIABLE;
         }
-        if (replay.seen(canId, t)) {
+        if (deliver && replay.seen(canId, t)) {
             return Verdict.REPLAY;
         }
         keys.prepare(now);
@@ -153,8 +181,11 @@ public final class GroupChannel implements AutoCloseable {
         if (!ok) {
             return Verdict.AUTH_FAILED;
         }
-        replay.mark(canId, t);
         openedTimestamp = t;
+        if (!deliver) {
+            return Verdict.OK;
+        }
+        replay.mark(canId, t);
         openedLength = payloadLength;
         return Verdict.OK;
     }
@@ -177,7 +208,9 @@ public final class GroupChannel implements AutoCloseable {
             if (!aead.open(nonce, 0, nonceLength, aad, 0, StampLayout.AAD_LENGTH, frame, off, body, scratch(body), 0, frame, tagOff)) {
                 return false;
             }
-            System.arraycopy(scratch, 0, out, outOff, payloadLength);
+            if (out != null) {
+                System.arraycopy(scratch, 0, out, outOff, payloadLength);
+            }
             Arrays.fill(scratch, 0, body, (byte) 0);
             return true;
         }
@@ -185,7 +218,9 @@ public final class GroupChannel implements AutoCloseable {
         if (!aead.verifyMac(nonce, 0, nonceLength, aad, 0, StampLayout.AAD_LENGTH + payloadLength, frame, tagOff)) {
             return false;
         }
-        System.arraycopy(frame, off, out, outOff, payloadLength);
+        if (out != null) {
+            System.arraycopy(frame, off, out, outOff, payloadLength);
+        }
         return true;
     }
 

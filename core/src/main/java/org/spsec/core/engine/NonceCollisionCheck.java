@@ -2,10 +2,11 @@ package org.spsec.core.engine;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * Finds identifiers that would share data-plane nonces (SPEC section 6, a defect of the
@@ -16,16 +17,33 @@ import java.util.TreeSet;
  * <p>The rule this check enforces: the identifiers stamped on one network (application IDs,
  * and the stamped control-plane IDs 02210900h and 12xx0Axxh) must differ in their low 16 bits.
  * An 11-bit and a 29-bit identifier with the same value collide as well: the nonce and the
- * associated data carry no format flag.
+ * associated data carry no format flag. (Within one node the {@link org.spsec.core.time.TimeLine}
+ * makes a collision harmless, since it never hands out one T twice; between two nodes nothing can.)
  */
 public final class NonceCollisionCheck {
-    /** A set of identifiers (as given, 29-bit values) that share the low 16 bits {@code low16}. */
-    public record Collision(int low16, List<Integer> identifiers) {
+    /** A CAN identifier with its format: 11-bit (base) or 29-bit (extended). */
+    public record Identifier(int id, boolean extended) {
+        public Identifier {
+            id &= extended ? 0x1FFF_FFFF : 0x7FF;
+        }
+
+        public static Identifier base(int id) { return new Identifier(id, false); }
+
+        public static Identifier extended(int id) { return new Identifier(id, true); }
+
+        @Override
+        public String toString() {
+            return extended ? String.format("%08X", id) : String.format("%03X", id);
+        }
+    }
+
+    /** A set of identifiers that share the low 16 bits {@code low16}. */
+    public record Collision(int low16, List<Identifier> identifiers) {
         @Override
         public String toString() {
             StringBuilder b = new StringBuilder(String.format("low 16 bits %04Xh shared by", low16));
-            for (int id : identifiers) {
-                b.append(String.format(" %X", id));
+            for (Identifier id : identifiers) {
+                b.append(' ').append(id);
             }
             return b.toString();
         }
@@ -33,11 +51,14 @@ public final class NonceCollisionCheck {
 
     private NonceCollisionCheck() {}
 
-    /** Collisions among the given identifiers (duplicates of one identifier are not collisions). */
-    public static List<Collision> find(Collection<Integer> identifiers) {
-        Map<Integer, TreeSet<Integer>> byLow = new TreeMap<>();
-        for (int id : identifiers) {
-            byLow.computeIfAbsent(id & 0xFFFF, k -> new TreeSet<>()).add(id & 0x1FFF_FFFF);
+    /**
+     * Collisions among the given identifiers. The same identifier given twice is not a
+     * collision; the same value as an 11-bit and as a 29-bit identifier is.
+     */
+    public static List<Collision> find(Collection<Identifier> identifiers) {
+        Map<Integer, Set<Identifier>> byLow = new TreeMap<>();
+        for (Identifier id : identifiers) {
+            byLow.computeIfAbsent(id.id() & 0xFFFF, k -> new LinkedHashSet<>()).add(id);
         }
         List<Collision> out = new ArrayList<>();
         byLow.forEach((low, ids) -> {
@@ -53,18 +74,14 @@ public final class NonceCollisionCheck {
      * identifiers of participants 1..127 (heartbeats 12xx0A01h..12xx0A7Fh, time broadcast 02210900h).
      * Heartbeat status bits do not enter the low 16 bits, so one ID per participant stands for all statuses.
      */
-    public static List<Collision> findWithControlPlane(Collection<Integer> applicationIds) {
-        List<Integer> all = new ArrayList<>(applicationIds);
-        List<Collision> result = new ArrayList<>();
-        for (Collision c : find(all)) {
-            result.add(c);
-        }
-        for (int id : applicationIds) {
-            int low = id & 0xFFFF;
+    public static List<Collision> findWithControlPlane(Collection<Identifier> applicationIds) {
+        List<Collision> result = new ArrayList<>(find(applicationIds));
+        for (Identifier id : new LinkedHashSet<>(applicationIds)) {
+            int low = id.id() & 0xFFFF;
             if (low == 0x0900) {
-                result.add(new Collision(low, List.of(id & 0x1FFF_FFFF, 0x0221_0900)));
+                result.add(new Collision(low, List.of(id, Identifier.extended(0x0221_0900))));
             } else if ((low & 0xFF80) == 0x0A00 && (low & 0x7F) != 0) {
-                result.add(new Collision(low, List.of(id & 0x1FFF_FFFF, 0x1200_0A00 | (low & 0x7F))));
+                result.add(new Collision(low, List.of(id, Identifier.extended(0x1200_0A00 | (low & 0x7F)))));
             }
         }
         return result;

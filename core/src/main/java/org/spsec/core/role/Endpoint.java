@@ -17,6 +17,14 @@ public interface Endpoint {
     /** The next frame to send, or null. */
     CanFrame pollTransmit();
 
+    /**
+     * The driver reports that {@code frame}, taken from {@link #pollTransmit()}, was handed to the
+     * bus at {@code now} (its actual departure, after any queueing in the host). A participant
+     * measures the round trip of its time request from this moment. Drivers should call it for
+     * every frame; an endpoint must not depend on it (then it uses the time the frame was queued).
+     */
+    default void transmitted(long now, CanFrame frame) { }
+
     /** The next event for the host, or null. */
     NodeEvent pollEvent();
 

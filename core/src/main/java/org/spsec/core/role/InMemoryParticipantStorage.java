@@ -12,6 +12,7 @@ import org.spsec.core.keys.Salt;
 public final class InMemoryParticipantStorage implements ParticipantStorage {
     private final Map<RootKeyKind, RootKey> keys = new EnumMap<>(RootKeyKind.class);
     private final Map<Integer, byte[]> registers = new HashMap<>();
+    private long timestampMark;
 
     @Override
     public synchronized RootKey loadKey(RootKeyKind kind) {
@@ -49,6 +50,16 @@ public final class InMemoryParticipantStorage implements ParticipantStorage {
     @Override
     public synchronized void eraseRegister(int code) {
         registers.remove(code);
+    }
+
+    @Override
+    public synchronized long loadTimestampMark() {
+        return timestampMark;
+    }
+
+    @Override
+    public synchronized void storeTimestampMark(long mark) {
+        timestampMark = mark;
     }
 
     private static RootKey copy(RootKey k) {

@@ -43,6 +43,14 @@ public sealed interface NodeEvent {
         }
     }
 
+    /** Something worth knowing that is no security event (a time answer discarded, a resynchronization). */
+    record Notice(long at, int participant, String detail) implements NodeEvent {
+        @Override
+        public String toString() {
+            return String.format("P%d note: %s", participant, detail);
+        }
+    }
+
     /** A configuration session ended on the participant (Terminate or time-out). */
     record RegisterWritten(long at, int participant, int register, int length) implements NodeEvent {}
 }

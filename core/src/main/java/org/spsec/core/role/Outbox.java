@@ -10,6 +10,9 @@ final class Outbox {
 
     void send(CanFrame f) { frames.add(f); }
 
+    /** Ahead of everything queued (a time response: its delay is clock error at the participant). */
+    void sendFirst(CanFrame f) { frames.addFirst(f); }
+
     void report(NodeEvent e) { events.add(e); }
 
     CanFrame pollTransmit() { return frames.poll(); }

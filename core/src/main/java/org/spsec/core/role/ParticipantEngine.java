@@ -27,8 +27,8 @@ import org.spsec.core.model.ParticipantId;
 import org.spsec.core.model.ParticipantState;
 import org.spsec.core.model.Register;
 import org.spsec.core.model.SecurityEvent;
-import org.spsec.core.time.GroupClock;
 import org.spsec.core.time.TickRate;
+import org.spsec.core.time.TimeLine;
 
 /**
  * A participant (and, with register 63h = 1, the Sync role), sans I/O.
@@ -51,6 +51,9 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
     private enum Timer { TIME_REQUEST, SYNC_BROADCAST, BROADCAST_TIMEOUT, HEARTBEAT, WARNING_HOLD, WARNING_SUSTAINED, KEY_PREPARE, PENDING_SEND }
 
     private static final long ONE_MS = 1_000_000L;
+    private static final long ONE_SECOND = 1_000_000_000L;
+    /** Unresolved doubt about the own time (two time-request intervals) before a sustained warning may abort. */
+    private static final long DOUBT_BEFORE_ABORT_NANOS = 4 * ONE_SECOND;
 
     private final ParticipantConfig config;
     private final SecureRandom random;
@@ -58,7 +61,9 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
     private final Outbox outbox = new Outbox();
     private final TimerTable<Timer> timers = new TimerTable<>(Timer.class);
     private final SessionServer sessions;
-    private final GroupClock clock;
+    /** The one owner of T: every seal of this node claims its T there (SPEC section 6). */
+    private final TimeLine timeLine;
+    private final TimeFollower time;
     private final long[] heartbeatDeadline = new long[ParticipantId.MAX + 1];
     private final boolean[] heartbeatMissing = new boolean[ParticipantId.MAX + 1];
     private final boolean[] heartbeatSeen = new boolean[ParticipantId.MAX + 1];
@@ -76,12 +81,8 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
     private RootKey channelSeed;
     private boolean channelAsSync;
     private Csalt csalt = Csalt.NONE;
-    private byte[] requestRandom;
-    private long requestSentAt;
-    /** One-way delay from the Sync, estimated as half the round trip of the last time request (ticks). */
-    private long oneWayTicks;
     private boolean requestTimeoutReported;
-    private long lastAppliedBroadcast;
+    private boolean flushing;
     private long firstBroadcastFailure = TimerTable.NONE;
     private boolean syncMissing;
     private int lastEventCode;
@@ -92,15 +93,19 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
      * Powers the participant up: registers and keys come from {@code storage} (a pending
      * manufacturer reset takes effect now), and Start Security moves it to Waiting.
      *
-     * @param initialTimestamp T to start from if this node is (or becomes) the Sync: the
-     *                         persisted mark plus the safety margin, see {@code PersistentTimestamp}
+     * @param initialTimestamp T to start from if this node is (or becomes) the Sync and has no
+     *                         stored timestamp mark (a random value of at least 2^24); with a
+     *                         stored mark it starts after the mark plus the safety margin
      */
     public ParticipantEngine(ParticipantConfig config, ParticipantStorage storage, SecureRandom random, long now, long initialTimestamp) {
         this.config = config;
         this.random = random;
         this.registers = new ParticipantRegisters(storage, config);
         this.id = registers.participantId();
-        this.clock = new GroupClock(TickRate.forDataRateCode(registers.dataRateCode()), initialTimestamp, now);
+        TickRate rate = TickRate.forDataRateCode(registers.dataRateCode());
+        this.timeLine = TimeLine.open(rate, storage.loadTimestampMark(), initialTimestamp, now, storage::storeTimestampMark,
+                TimeLine.defaultLease(rate));
+        this.time = new TimeFollower(timeLine, random, rate.nanos(config.acceptanceWindow().ticks()));
         this.sessions = new SessionServer(new Host());
         Arrays.fill(heartbeatDeadline, TimerTable.NONE);
         heartbeatDeadlinesChanged = true;
@@ -124,7 +129,10 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
     public Csalt csalt() { return csalt; }
 
     /** The group time T at {@code now} as this node sees it. */
-    public long groupTime(long now) { return clock.ticksAt(now); }
+    public long groupTime(long now) { return timeLine.groupTime(now); }
+
+    /** The highest T this node has sealed with (0 = none since its first start). */
+    public long lastSealedTimestamp() { return timeLine.lastClaimed(); }
 
     public long framesVerified() { return verified; }
 
@@ -183,7 +191,16 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
     }
 
     @Override
+    public void transmitted(long now, CanFrame frame) {
+        if (frame.extended() && frame.id() == ControlId.timeRequest(id).encode()) {
+            time.transmitted(now, frame.data());
+        }
+    }
+
+    /** Stops the node: stores the exact timestamp mark (a restart need not wait out the lease) and erases keys. */
+    @Override
     public void close() {
+        timeLine.persistExact();
         teardownChannel();
         registers.close();
     }
@@ -224,12 +241,16 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
 
     @Override
     public void handleTimeout(long now) {
-        if (timers.expire(Timer.TIME_REQUEST, now) && state == ParticipantState.WAITING) {
-            if (!requestTimeoutReported) {
-                requestTimeoutReported = true; // once per Waiting episode; retries go on quietly
-                securityEvent(now, SecurityEvent.TIME_REQUEST_TIMEOUT.code(), "no valid time response", false);
+        if (timers.expire(Timer.TIME_REQUEST, now)) {
+            if (state == ParticipantState.WAITING) {
+                if (time.outstanding() && !requestTimeoutReported) {
+                    requestTimeoutReported = true; // once per Waiting episode; retries go on quietly
+                    securityEvent(now, SecurityEvent.TIME_REQUEST_TIMEOUT.code(), "no valid time response", false);
+                }
+                sendTimeRequest(now);
+            } else if (channel != null && time.inDoubt() && !registers.syncRole()) {
+                sendTimeRequest(now); // own time still in doubt: keep asking
             }
-            sendTimeRequest(now);
         }
         if (timers.expire(Timer.SYNC_BROADCAST, now)) {
             sendBroadcast(now);
@@ -238,12 +259,21 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
             syncMissing = true;
             securityEvent(now, SecurityEvent.TIME_BROADCAST_TIMEOUT.code(), "no verified time broadcast for "
                     + config.broadcastTimeout().toSeconds() + " s", true);
+            ownTimeInDoubt(now, "no verified time broadcast");
         }
         if (timers.expire(Timer.HEARTBEAT, now)) {
             sendHeartbeat(now);
         }
         if (timers.expire(Timer.WARNING_SUSTAINED, now) && state == ParticipantState.WARNING) {
-            securityAbort(now, "warning sustained for " + config.sustainedWarningAbort().toSeconds() + " s");
+            // SPEC 10, who is at fault: an abort helps only a node whose own synchronization is in
+            // doubt (and stayed so although it asked the Sync). Events caused by other senders
+            // keep the node in Warning, reporting them, but never abort it.
+            if (time.doubtedFor(now, DOUBT_BEFORE_ABORT_NANOS)) {
+                securityAbort(now, "warning sustained for " + config.sustainedWarningAbort().toSeconds()
+                        + " s and own time in doubt (" + time.doubtCause() + ")");
+            } else {
+                timers.set(Timer.WARNING_SUSTAINED, now + ONE_SECOND);
+            }
         }
         if (timers.expire(Timer.WARNING_HOLD, now) && state == ParticipantState.WARNING) {
             if (syncMissing) {
@@ -254,9 +284,9 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
             }
         }
         if (timers.expire(Timer.KEY_PREPARE, now) && channel != null) {
-            long t = clock.ticksAt(now);
+            long t = timeLine.groupTime(now);
             channel.prepare(t);
-            timers.set(Timer.KEY_PREPARE, clock.nanosWhen(CommunicationKeyRing.nextPreparation(t)));
+            timers.set(Timer.KEY_PREPARE, timeLine.nanosWhen(CommunicationKeyRing.nextPreparation(t)));
         }
         if (timers.expire(Timer.PENDING_SEND, now)) {
             flushPending(now);
@@ -284,7 +314,6 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
             if (csalt.isNone() || config.csaltPerSecureEntry()) {
                 csalt = freshCsalt();
             }
-            clock.set(clock.ticksAt(now), now);
             becomeSecure(now, "sync role with a Seed key");
         } else {
             sendTimeRequest(now);
@@ -292,15 +321,29 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
     }
 
     private void sendTimeRequest(long now) {
-        requestRandom = new byte[KeyDerivation.RANDOM_LENGTH];
-        random.nextBytes(requestRandom);
-        requestSentAt = now;
-        send(CanFrame.extended(ControlId.timeRequest(id).encode(), new TimeRequest(requestRandom).encode()));
+        byte[] r = time.newRequest(now);
+        send(CanFrame.extended(ControlId.timeRequest(id).encode(), new TimeRequest(r).encode()));
         timers.set(Timer.TIME_REQUEST, now + nanos(config.timeRequestRetry()));
     }
 
+    /**
+     * SPEC 9, **Ours**: this node's own time is in doubt; it asks the Sync for a fresh
+     * authenticated time at once (not more often than every 200 ms), and keeps asking every
+     * retry interval until a verified time clears the doubt.
+     */
+    private void ownTimeInDoubt(long now, String cause) {
+        if (registers.syncRole() || channel == null || state == ParticipantState.CONFIGURATION) {
+            return;
+        }
+        time.doubt(now, cause);
+        if (time.mayAskAgain(now)) {
+            sendTimeRequest(now);
+        }
+    }
+
     private void timeResponse(long now, CanFrame frame) {
-        if (state != ParticipantState.WAITING || requestRandom == null || registers.syncRole()) {
+        byte[] requestRandom = time.requestRandom();
+        if (state == ParticipantState.CONFIGURATION || requestRandom == null || registers.syncRole()) {
             return;
         }
         RootKey seed = registers.installed(RootKeyKind.SEED);
@@ -316,31 +359,54 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
             securityEvent(now, SecurityEvent.TIME_RESPONSE_AUTH_FAILURE.code(), "time response did not verify (stale, forged or for another request)", false);
             return;
         }
-        requestRandom = null;
+        if (time.verifiedResponse(now, rsp.timestamp()) == TimeFollower.Outcome.DISCARDED) {
+            outbox.report(new NodeEvent.Notice(now, id.value(), String.format(
+                    "time response discarded: round trip %.1f ms is long against the window; asking again",
+                    time.lastRoundTrip() / 1e6)));
+            sendTimeRequest(now);
+            return;
+        }
+        // Adopted: T plus half the round trip, measured from when the request left.
+        firstBroadcastFailure = TimerTable.NONE;
+        syncMissing = false;
+        if (state == ParticipantState.WAITING || channel == null) {
+            timers.cancel(Timer.TIME_REQUEST);
+            csalt = rsp.csalt();
+            becomeSecure(now, String.format("verified time response (round trip %.1f ms)", time.lastRoundTrip() / 1e6));
+            return;
+        }
+        // A fresh time while Secure or Warning (own time was in doubt): re-anchored; a new csalt
+        // means the Sync restarted, and the channel is rebuilt on the new keys.
         timers.cancel(Timer.TIME_REQUEST);
-        // Ours: the Sync read T when the request arrived; half the round trip is the best estimate
-        // of the time since (its processing and the response's transmission).
-        oneWayTicks = clock.rate().ticks(Math.max(0, now - requestSentAt) / 2);
-        clock.set(rsp.timestamp() + oneWayTicks, now);
-        lastAppliedBroadcast = rsp.timestamp();
-        csalt = rsp.csalt();
-        becomeSecure(now, "verified time response");
+        timers.set(Timer.BROADCAST_TIMEOUT, now + nanos(config.broadcastTimeout()));
+        if (!rsp.csalt().equals(csalt)) {
+            csalt = rsp.csalt();
+            buildChannel(now);
+        }
     }
 
     private void becomeSecure(long now, String cause) {
         teardownChannel();
-        RootKey seed = registers.installed(RootKeyKind.SEED);
-        channel = new GroupChannel(config.algorithm(), seed.key(), seed.salt(), csalt, config.stampMode(), config.acceptanceWindow());
-        channelSeed = seed;
-        channelAsSync = registers.syncRole();
-        long t = clock.ticksAt(now);
-        channel.prepare(t);
-        timers.set(Timer.KEY_PREPARE, clock.nanosWhen(CommunicationKeyRing.nextPreparation(t)));
+        buildChannel(now);
         requestTimeoutReported = false;
         firstBroadcastFailure = TimerTable.NONE;
         syncMissing = false;
         changeState(now, ParticipantState.SECURE, cause);
         startServices(now);
+    }
+
+    /** A channel on the installed Seed key and the current csalt, on this node's one time line. */
+    private void buildChannel(long now) {
+        if (channel != null) {
+            channel.close();
+        }
+        RootKey seed = registers.installed(RootKeyKind.SEED);
+        channel = new GroupChannel(config.algorithm(), seed.key(), seed.salt(), csalt, config.stampMode(), config.acceptanceWindow(), timeLine);
+        channelSeed = seed;
+        channelAsSync = registers.syncRole();
+        long t = timeLine.groupTime(now);
+        channel.prepare(t);
+        timers.set(Timer.KEY_PREPARE, timeLine.nanosWhen(CommunicationKeyRing.nextPreparation(t)));
     }
 
     /** Heartbeat, monitoring and time-sync timers of a synchronized node (restarted on every entry to Secure). */
@@ -360,6 +426,7 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
             return; // the Sync owns the group clock; there is nothing to resynchronize to
         }
         teardownChannel();
+        time.reset();
         changeState(now, ParticipantState.WAITING, "security abort: " + cause);
         establishOrRequest(now);
     }
@@ -392,17 +459,18 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
         } catch (DecodeException e) {
             return;
         }
-        long t = clock.ticksAt(now);
+        long t = timeLine.groupTime(now); // when the request arrived: the participant adds half its round trip
         ParticipantId target = cid.participantId();
         byte[] tag = TimeResponseAuth.tag(config.algorithm(), registers.installed(RootKeyKind.SEED).key(), req.random(), t, csalt, target);
-        send(CanFrame.extended(ControlId.timeResponse(target).encode(), new TimeResponse(t, csalt, tag).encode()));
+        // Before any other queued work: every microsecond the answer waits is clock error at the participant.
+        outbox.sendFirst(CanFrame.extended(ControlId.timeResponse(target).encode(), new TimeResponse(t, csalt, tag).encode()));
     }
 
     private void sendBroadcast(long now) {
         if (channel == null || !registers.syncRole()) {
             return;
         }
-        byte[] payload = new TimeBroadcast(clock.ticksAt(now), 0).encode();
+        byte[] payload = new TimeBroadcast(timeLine.groupTime(now), 0).encode();
         sealAndSend(now, ControlId.TIME_BROADCAST_ID, true, payload);
         timers.set(Timer.SYNC_BROADCAST, now + nanos(config.syncBroadcastPeriod()));
     }
@@ -461,10 +529,7 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
                 rejectedStamp(now, FrameKind.TIME_BROADCAST, frame, Verdict.MALFORMED);
                 return;
             }
-            if (b.timestamp() > lastAppliedBroadcast) { // forward only
-                lastAppliedBroadcast = b.timestamp();
-                clock.set(b.timestamp() + oneWayTicks, now); // the broadcast travelled as long as the response did
-            }
+            time.verifiedBroadcast(now, b.timestamp()); // forward only, as sent
             timers.set(Timer.BROADCAST_TIMEOUT, now + nanos(config.broadcastTimeout()));
             firstBroadcastFailure = TimerTable.NONE;
             syncMissing = false;
@@ -472,11 +537,14 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
         }
         rejectedStamp(now, FrameKind.TIME_BROADCAST, frame, v);
         if (channel != null && (v == Verdict.AUTH_FAILED || v == Verdict.OUTSIDE_WINDOW || v == Verdict.MALFORMED)) {
+            // SPEC 9, Ours: a broadcast that fails or falls outside the window says this node's own
+            // time (or its csalt: a restarted Sync) is in doubt. Ask for a fresh time at once.
+            ownTimeInDoubt(now, "time broadcast " + v.label());
             if (firstBroadcastFailure == TimerTable.NONE) {
                 firstBroadcastFailure = now;
-            } else if (now - firstBroadcastFailure >= nanos(config.broadcastFailureAbort())) {
+            } else if (now - firstBroadcastFailure >= nanos(config.broadcastFailureAbort()) && time.inDoubt()) {
                 securityAbort(now, "time broadcasts failed verification for " + config.broadcastFailureAbort().toSeconds()
-                        + " s (the Sync restarted with a new csalt)");
+                        + " s and the Sync gave no fresh time");
             }
         }
     }
@@ -486,13 +554,19 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
             return Verdict.UNVERIFIABLE;
         }
         frame.copyData(scratch, 0);
-        Verdict v = channel.open(clock.ticksAt(now), frame.id(), scratch, 0, frame.length(), scratch, 0);
+        Verdict v = channel.open(timeLine.groupTime(now), frame.id(), scratch, 0, frame.length(), scratch, 0);
         if (v == Verdict.OK) {
             verified++;
+            time.vote(now, frame.id(), 0);
         }
         return v;
     }
 
+    /**
+     * A rejected stamped frame: a security event that names the sender (its identifier) and, for a
+     * frame outside the window whose tag verifies, how far off it is. Most senders off in one
+     * direction mean this node is the one that is off: it asks for a fresh time.
+     */
     private void rejectedStamp(long now, FrameKind kind, CanFrame frame, Verdict v) {
         if (v == Verdict.UNVERIFIABLE) {
             return; // not synchronized: nothing can be judged
@@ -503,6 +577,18 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
             securityEvent(now, SecurityEvent.DUPLICATE_FRAME.code(), what, false);
             return;
         }
+        if (v == Verdict.OUTSIDE_WINDOW && channel != null) {
+            long t = timeLine.groupTime(now);
+            if (channel.verifyOutsideWindow(t, frame.id(), scratch, 0, frame.length()) == Verdict.OK) {
+                long offsetTicks = channel.openedTimestamp() - t;
+                what += String.format(" (sender %+.1f ms off, tag verified)", timeLine.rate().nanos(offsetTicks) / 1e6);
+                if (kind != FrameKind.TIME_BROADCAST && time.vote(now, frame.id(), Long.signum(offsetTicks)) != 0) {
+                    ownTimeInDoubt(now, "most senders outside the window in one direction");
+                }
+            } else {
+                what += " (tag did not verify either)";
+            }
+        }
         int code = kind == FrameKind.TIME_BROADCAST ? SecurityEvent.TIME_BROADCAST_AUTH_FAILURE.code() : SecurityEvent.DATA_AUTH_FAILURE.code();
         securityEvent(now, code, what, true);
     }
@@ -510,23 +596,40 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
     /** A frame that had to wait for the next tick (SPEC: never the same (T, CAN ID) twice). */
     private record Pending(int canId, boolean extended, byte[] payload) {}
 
+    /**
+     * Seals with the time line's next T and sends, or, when T is not after the last T this node
+     * sealed (two frames in one tick, or a clock re-anchored backwards), queues the frame until
+     * it is. Frames leave in the order they were submitted.
+     */
     private boolean sealAndSend(long now, int canId, boolean extended, byte[] payload) {
-        long t = clock.ticksAt(now);
-        int len = channel.seal(t, canId, payload, 0, payload.length, scratch, 0);
-        if (len == GroupChannel.SAME_TICK) {
+        if (!pendingSends.isEmpty() && !flushing) {
             pendingSends.add(new Pending(canId, extended, payload.clone()));
-            timers.set(Timer.PENDING_SEND, clock.nanosWhen(t + 1));
             return true;
+        }
+        int len = channel.seal(timeLine.groupTime(now), canId, payload, 0, payload.length, scratch, 0);
+        if (len == GroupChannel.SAME_TICK) {
+            if (!flushing) {
+                pendingSends.add(new Pending(canId, extended, payload.clone()));
+            }
+            timers.set(Timer.PENDING_SEND, timeLine.nanosWhenClaimable());
+            return false;
         }
         send(CanFrame.fd(canId, extended, scratch, 0, len));
         return true;
     }
 
     private void flushPending(long now) {
-        int n = pendingSends.size();
-        for (int i = 0; i < n && channel != null; i++) {
-            Pending p = pendingSends.poll();
-            sealAndSend(now, p.canId(), p.extended(), p.payload());
+        flushing = true;
+        try {
+            while (!pendingSends.isEmpty() && channel != null) {
+                Pending p = pendingSends.peek();
+                if (!sealAndSend(now, p.canId(), p.extended(), p.payload())) {
+                    return; // the next tick; the timer is set
+                }
+                pendingSends.poll();
+            }
+        } finally {
+            flushing = false;
         }
     }
 
@@ -548,15 +651,15 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
             timers.cancel(Timer.HEARTBEAT);
             return;
         }
-        TickRate rate = clock.rate();
+        TickRate rate = timeLine.rate();
         long periodTicks = rate.ticks(period);
         long offsetTicks = rate.ticks(id.value() * ONE_MS);
-        long t = clock.ticksAt(now);
+        long t = timeLine.groupTime(now);
         long next = Math.floorDiv(t - offsetTicks, periodTicks) * periodTicks + offsetTicks;
         if (next <= t) {
             next += periodTicks;
         }
-        timers.set(Timer.HEARTBEAT, clock.nanosWhen(next));
+        timers.set(Timer.HEARTBEAT, timeLine.nanosWhen(next));
     }
 
     /**

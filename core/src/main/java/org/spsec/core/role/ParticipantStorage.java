@@ -22,4 +22,13 @@ public interface ParticipantStorage {
     void storeRegister(int code, byte[] value);
 
     void eraseRegister(int code);
+
+    /**
+     * The timestamp mark stored last (every T this node sealed is below it), or 0 if none. See
+     * {@link org.spsec.core.time.TimeLine}: a restarted node seals nothing below it.
+     */
+    long loadTimestampMark();
+
+    /** Stores the timestamp mark durably before returning (the node seals up to it right after). */
+    void storeTimestampMark(long mark);
 }

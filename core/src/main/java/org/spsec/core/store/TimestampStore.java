@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import java.util.OptionalLong;
 
 /**
- * Persists the timestamp high-water mark of {@link org.spsec.core.time.TimestampReservation}
- * in one small file, replaced atomically: after a crash the file holds the old or the new mark.
+ * Persists the timestamp mark of a node's {@link org.spsec.core.time.TimeLine} in one small
+ * file, replaced atomically: after a crash the file holds the old or the new mark.
  */
 public final class TimestampStore {
     private static final String MAGIC = "spsec-timestamp 1 ";

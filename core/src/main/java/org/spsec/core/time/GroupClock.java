@@ -2,8 +2,12 @@ package org.spsec.core.time;
 
 /**
  * The node's view of the group timestamp T, anchored on a monotonic time supplied by the caller
- * (nanoseconds from an injected clock; the core never reads a wall clock). Re-anchoring only
- * moves forward, so T never repeats while a node runs.
+ * (nanoseconds from an injected clock; the core never reads a wall clock).
+ *
+ * <p>This clock can run back: {@link #set} re-anchors on the Sync's time, which may be earlier
+ * than the node's own view (a clock that ran fast, a delay estimate that was too large). It is
+ * therefore not what keeps nonces unique; {@link TimeLine} is, by refusing any T that is not
+ * after the last one sealed. {@link #adopt} is the forward-only variant.
  */
 public final class GroupClock {
     private final TickRate rate;
@@ -39,7 +43,10 @@ public final class GroupClock {
         return true;
     }
 
-    /** Re-anchors unconditionally (e.g. after a verified time response of a restarted Sync). */
+    /**
+     * Re-anchors unconditionally, forwards or backwards (a verified time response or broadcast).
+     * Sealing stays safe because {@link TimeLine#claim} waits for the mark.
+     */
     public void set(long ticks, long nowNanos) {
         if (ticks <= 0) {
             throw new IllegalArgumentException("T is never zero");

@@ -112,7 +112,10 @@ class DerivedVectorsTest {
 
     @Test
     void dataUnitHeartbeatAndTimeBroadcastStamps() {
+        // The three vectors share one T, so each is sealed by a sender of its own (one node never seals twice at one T).
         try (GroupChannel channel = new GroupChannel(aead, seed, seedSalt, csalt, StampMode.ENCRYPT, AcceptanceWindow.DEFAULT);
+             GroupChannel heartbeatSender = new GroupChannel(aead, seed, seedSalt, csalt, StampMode.ENCRYPT, AcceptanceWindow.DEFAULT);
+             GroupChannel syncSender = new GroupChannel(aead, seed, seedSalt, csalt, StampMode.ENCRYPT, AcceptanceWindow.DEFAULT);
              GroupChannel receiver = new GroupChannel(aead, seed, seedSalt, csalt, StampMode.ENCRYPT, AcceptanceWindow.DEFAULT)) {
             JsonNode d = v.get("data_unit");
             long t = Long.parseUnsignedLong(d.get("timestamp").asText(), 16);
@@ -130,12 +133,12 @@ class DerivedVectorsTest {
             JsonNode hb = v.get("heartbeat");
             int hbId = ControlId.heartbeat(hb.get("status").asInt(), pid).encode();
             assertThat(hbId).isEqualTo(canId(hb));
-            assertSealsAndOpens(channel, receiver, t, hbId, Heartbeat.payload(), hb.get("frame").asText());
+            assertSealsAndOpens(heartbeatSender, receiver, t, hbId, Heartbeat.payload(), hb.get("frame").asText());
 
             JsonNode tb = v.get("time_broadcast");
             assertThat(ControlId.timeBroadcast().encode()).isEqualTo(canId(tb));
             byte[] tbPayload = new TimeBroadcast(Long.parseUnsignedLong(tb.get("timestamp").asText(), 16), 0).encode();
-            assertSealsAndOpens(channel, receiver, t, canId(tb), tbPayload, tb.get("frame").asText());
+            assertSealsAndOpens(syncSender, receiver, t, canId(tb), tbPayload, tb.get("frame").asText());
         }
     }
 

@@ -8,6 +8,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
+import org.spsec.core.time.TimeLine;
 import org.spsec.core.crypto.AeadAlgorithm;
 import org.spsec.core.testing.TestKeys;
 
@@ -88,15 +89,34 @@ class GroupChannelTest {
         }
     }
 
+    /** SPEC 6: one T per node, whatever the identifier (only ID & FFFFh enters the nonce), and never a T below one used. */
     @Test
-    void aSenderNeverUsesTheSameTimestampAndIdentifierTwice() {
+    void aSenderNeverSealsTwiceAtOneTimestampOnAnyIdentifier() {
         try (GroupChannel tx = TestKeys.channel(AeadAlgorithm.AES_256_GCM, StampMode.ENCRYPT)) {
             byte[] frame = new byte[64];
             assertThat(tx.seal(T, ID, new byte[1], 0, 1, frame, 0)).isEqualTo(12);
             assertThat(tx.seal(T, ID, new byte[1], 0, 1, frame, 0)).isEqualTo(GroupChannel.SAME_TICK);
-            assertThat(tx.seal(T, ID + 1, new byte[1], 0, 1, frame, 0)).isEqualTo(12);
+            assertThat(tx.seal(T, ID + 1, new byte[1], 0, 1, frame, 0)).as("another identifier, same T").isEqualTo(GroupChannel.SAME_TICK);
+            assertThat(tx.seal(T, ID | 0x1_0000, new byte[1], 0, 1, frame, 0)).as("same low 16 bits").isEqualTo(GroupChannel.SAME_TICK);
+            assertThat(tx.seal(T - 5, ID + 2, new byte[1], 0, 1, frame, 0)).as("a T below one used").isEqualTo(GroupChannel.SAME_TICK);
             assertThat(tx.seal(T + 1, ID, new byte[1], 0, 1, frame, 0)).isEqualTo(12);
         }
+    }
+
+    /** The mark lives in the node's time line, not in the channel: a rebuilt channel cannot reuse a T. */
+    @Test
+    void aRebuiltChannelOnTheSameTimeLineCannotReuseATimestamp() {
+        TimeLine line = TimeLine.standalone();
+        byte[] frame = new byte[64];
+        try (GroupChannel first = TestKeys.channel(AeadAlgorithm.AES_256_GCM, StampMode.ENCRYPT, line)) {
+            assertThat(first.seal(T + 10, ID, new byte[1], 0, 1, frame, 0)).isEqualTo(12);
+        }
+        try (GroupChannel second = TestKeys.channel(AeadAlgorithm.AES_256_GCM, StampMode.ENCRYPT, line)) {
+            assertThat(second.seal(T + 10, ID, new byte[1], 0, 1, frame, 0)).isEqualTo(GroupChannel.SAME_TICK);
+            assertThat(second.seal(T + 3, ID + 7, new byte[1], 0, 1, frame, 0)).isEqualTo(GroupChannel.SAME_TICK);
+            assertThat(second.seal(T + 11, ID, new byte[1], 0, 1, frame, 0)).isEqualTo(12);
+        }
+        assertThat(line.lastClaimed()).isEqualTo(T + 11);
     }
 
     @Test
@@ -115,7 +135,7 @@ class GroupChannelTest {
     @MethodSource("modes")
     void rollOverAcrossAWindowBoundary(AeadAlgorithm alg, StampMode mode) {
         long boundary = 0x0000_0123_4600_0000L; // window 0x12346 starts here
-        try (GroupChannel tx = TestKeys.channel(alg, mode)) {
+        {
             for (long sendOffset = -150; sendOffset <= 150; sendOffset += 25) {
                 for (long receiveDelta : new long[] {-150, -1, 0, 1, 150}) {
                     long sent = boundary + sendOffset;
@@ -123,7 +143,7 @@ class GroupChannelTest {
                     if (Long.signum(sent - boundary) == Long.signum(received - boundary) && sent != boundary) {
                         continue; // only pairs on opposite sides (or at) the boundary
                     }
-                    try (GroupChannel rx = TestKeys.channel(alg, mode)) {
+                    try (GroupChannel tx = TestKeys.channel(alg, mode); GroupChannel rx = TestKeys.channel(alg, mode)) {
                         byte[] frame = new byte[64];
                         int n = tx.seal(sent, ID + (int) (sendOffset + 150) * 8 + (int) receiveDelta + 200, new byte[8], 0, 8, frame, 0);
                         int id = ID + (int) (sendOffset + 150) * 8 + (int) receiveDelta + 200;

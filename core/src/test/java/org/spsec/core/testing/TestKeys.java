@@ -28,8 +28,13 @@ public final class TestKeys {
     }
 
     public static GroupChannel channel(AeadAlgorithm algorithm, StampMode mode) {
+        return channel(algorithm, mode, org.spsec.core.time.TimeLine.standalone());
+    }
+
+    /** A channel on the vectors' keys that seals on {@code timeLine} (a node's one time line). */
+    public static GroupChannel channel(AeadAlgorithm algorithm, StampMode mode, org.spsec.core.time.TimeLine timeLine) {
         JsonNode v = SharedVectors.derived();
         return new GroupChannel(algorithm, KeyMaterial.copyOf(hex(v, "seed_key")), Salt.copyOf(hex(v, "seed_salt")),
-                Csalt.copyOf(hex(v, "csalt")), mode, AcceptanceWindow.DEFAULT);
+                Csalt.copyOf(hex(v, "csalt")), mode, AcceptanceWindow.DEFAULT, timeLine);
     }
 }

@@ -72,18 +72,4 @@ class TimestampsTest {
         assertThat(clock.nanosWhen(2_002_000)).isEqualTo(1_200_000_000L);
         assertThatThrownBy(() -> new GroupClock(TickRate.DEFAULT, 0, 0)).hasMessageContaining("never zero");
     }
-
-    @Test
-    void reservationAlwaysStaysAheadOfUsedTimestamps() {
-        TimestampReservation r = new TimestampReservation(0, TimestampReservation.DEFAULT_LEASE);
-        long persisted = 0;
-        for (long t = 1L << 23; t < (1L << 23) + 50_000_000L; t += 7_777) {
-            long mark = r.markNeededFor(t);
-            if (mark >= 0) {
-                persisted = mark;
-            }
-            assertThat(persisted).isGreaterThan(t);
-        }
-        assertThat(TimestampReservation.startAfterRestart(persisted)).isEqualTo(persisted + 80_000);
-    }
 }
