@@ -830,6 +830,14 @@ def analyse(out, max_offset_ms=2.0, accept_within=3.0, resync_grace=45.0, fit_wi
             if r is not None:
                 residuals.append((T - r) * ms_per_tick)
         slopes.append(round(epoch_fit[cs][0], 2))
+    # The T carried by each time response against the Sync's line at its capture instant: what a participant
+    # adopts (before its own delay estimate) and how stale it already was on the wire.
+    tr_lag = []
+    for fr in frames:
+        if fr["kind"] == "time-response" and "T" in fr:
+            r = sync_T(fr["csalt"], fr["t"])
+            tr_lag.append({"t": round(fr["t"], 3), "to": "P%d" % (fr["id"] & 0x7F), "verified": fr["ok"],
+                           "T_minus_sync_ms": None if r is None else round((fr["T"] - r) * ms_per_tick, 3)})
     offsets = {}
     third = 2 * run_end / 3
     for fr in stamped:
@@ -850,10 +858,14 @@ def analyse(out, max_offset_ms=2.0, accept_within=3.0, resync_grace=45.0, fit_wi
     rep["offsets"] = {"reference_residual_median_ms": round(statistics.median(absres), 3) if absres else None,
                       "reference_residual_p95_ms": round(pct(absres, 95), 3) if absres else None,
                       "reference_residual_max_ms": round(max(absres), 3) if absres else None,
-                      "sync_fit_slopes_ticks_per_s": slopes, "last_third_from_s": round(third, 1), "nodes": {}}
+                      "sync_fit_slopes_ticks_per_s": slopes, "time_responses": tr_lag, "last_third_from_s": round(third, 1), "nodes": {}}
     for n in participants:
         v = offsets.get(n, [])
-        rep["offsets"]["nodes"][n] = {"overall": ostats([o for _, o in v]), "last_third": ostats([o for t, o in v if t >= third])}
+        bins = {}
+        for t, o in v:
+            bins.setdefault(int(t // 10) * 10, []).append(o)
+        rep["offsets"]["nodes"][n] = {"overall": ostats([o for _, o in v]), "last_third": ostats([o for t, o in v if t >= third]),
+                                      "median_per_10s": [[b, len(x), round(statistics.median(x), 3)] for b, x in sorted(bins.items())]}
 
     # ---- restarts
     def first_line(node, after, pattern):
@@ -914,7 +926,8 @@ def analyse(out, max_offset_ms=2.0, accept_within=3.0, resync_grace=45.0, fit_wi
     # ---- rejections and other events
     rx = re.compile(r"^(P\d+) event ([0-9A-Fa-f]{4})h ([^:]*)(?::\s*(.*))?$")
     rej = {"total": 0, "in_sync_restart_window": 0, "outside": 0, "by_code": {}, "by_node": {}, "by_code_node": {},
-           "examples": []}
+           "by_reason_node": {}, "examples": []}
+    example_keys = {}
     other = {"by_code": {}, "examples": []}
     for n in node_names:
         for t, s in logs[n]:
@@ -931,14 +944,38 @@ def analyse(out, max_offset_ms=2.0, accept_within=3.0, resync_grace=45.0, fit_wi
                 rej["by_node"][n] = rej["by_node"].get(n, 0) + 1
                 rej["by_code_node"].setdefault(label, {})
                 rej["by_code_node"][label][n] = rej["by_code_node"][label].get(n, 0) + 1
-                if not inwin and len(rej["examples"]) < 12:
-                    rej["examples"].append("%.3f %s" % (t, s))
+                detail = m.group(4) or ""
+                what = detail.split(" on ")[0] if " on " in detail else "?"
+                reason = "%04Xh %s: %s" % (code, what, detail.rsplit(": ", 1)[-1] if ": " in detail else detail)
+                rej["by_reason_node"].setdefault(reason, {})
+                rej["by_reason_node"][reason][n] = rej["by_reason_node"][reason].get(n, 0) + 1
+                ek = (reason, n, inwin)
+                if example_keys.get(ek, 0) < 1 and len(rej["examples"]) < 40:
+                    example_keys[ek] = 1
+                    rej["examples"].append("%.3f %s%s" % (t, s, " (in Sync-restart window)" if inwin else ""))
             else:
                 other["by_code"].setdefault(label, {})
                 other["by_code"][label][n] = other["by_code"][label].get(n, 0) + 1
                 if len(other["examples"]) < 12:
                     other["examples"].append("%.3f %s" % (t, s))
     denom = len(stamped)
+    # Receptions: each stamped frame reaches every other node that is up (from its "P.. on" line to its exit).
+    up = {}
+    for n in node_names:
+        m = meta["nodes"][n]
+        ivs = []
+        for i, launch in enumerate(m["launches"]):
+            nxt = m["launches"][i + 1] if i + 1 < len(m["launches"]) else float("inf")
+            ready = next((t for t, x in logs[n] if launch <= t < nxt and re.match(r"^P\d+ (\(Sync\) )?on ", x)), None)
+            end = m["exits"][i][0] if i < len(m["exits"]) else run_end
+            if ready is not None:
+                ivs.append((ready, end))
+        up[int(n[1:])] = ivs
+    receptions = 0
+    for fr in stamped:
+        receptions += sum(1 for pnum, ivs in up.items() if pnum != fr["sender"] and any(a <= fr["t"] < b for a, b in ivs))
+    rej["receptions"] = receptions
+    rej["percent_of_receptions"] = round(100.0 * rej["total"] / receptions, 4) if receptions else None
     rej["stamped_frames_sent"] = denom
     rej["stamped_by_kind"] = {k: kinds.get(k, 0) for k in ("data", "heartbeat", "broadcast")}
     rej["percent"] = round(100.0 * rej["total"] / denom, 4) if denom else None
@@ -1005,7 +1042,7 @@ def analyse(out, max_offset_ms=2.0, accept_within=3.0, resync_grace=45.0, fit_wi
 
 
 def table(headers, rows):
-    rows = [["" if c is None else str(c) for c in r] for r in rows]
+    rows = [["" if c is None else str(c) for c in r] + [""] * (len(headers) - len(r)) for r in rows]
     w = [max(len(str(h)), *(len(r[i]) for r in rows)) if rows else len(str(h)) for i, h in enumerate(headers)]
     print("  " + "  ".join(str(h).ljust(w[i]) for i, h in enumerate(headers)))
     for r in rows:
@@ -1036,7 +1073,12 @@ def print_report(rep, meta, healthy):
     print("  rejected: %d = %s %% of stamped frames; in the Sync-restart window %s: %d; outside it: %d = %s %%" % (
         rej["total"], fmt(rej["percent"]), fmt(rep["sync_restart_window"]), rej["in_sync_restart_window"], rej["outside"],
         fmt(rej["percent_outside"])))
-    for e in rej["examples"][:4]:
+    print("  = %s %% of the %d receptions (a frame reaches every other running node)" % (fmt(rej["percent_of_receptions"]),
+                                                                                     rej["receptions"]))
+    print("  by kind and reason:")
+    table(["code, frame kind: reason"] + nodes + ["total"],
+          [[c] + [d.get(n, 0) for n in nodes] + [sum(d.values())] for c, d in sorted(rej["by_reason_node"].items())] or [["(none)", 0]])
+    for e in rej["examples"][:8]:
         print("    e.g. " + e[:150])
     if rep["other_events"]["by_code"]:
         print("  other events (not rejections): " + "; ".join("%s %s" % (c, ", ".join("%s:%d" % kv for kv in sorted(d.items())))
@@ -1095,6 +1137,9 @@ def print_report(rep, meta, healthy):
     print("  the Sync's own frames deviate from it by median %s, p95 %s, max %s ms (fitted rates %s ticks/s)."
           % (fmt(off["reference_residual_median_ms"]), fmt(off["reference_residual_p95_ms"]), fmt(off["reference_residual_max_ms"]),
              off["sync_fit_slopes_ticks_per_s"]))
+    if off["time_responses"]:
+        print("  time responses: T carried minus the Sync line at their capture instant, ms: " + ", ".join(
+            "%.1fs %s %s" % (x["t"], x["to"], fmt(x["T_minus_sync_ms"])) for x in off["time_responses"]))
     print("  Capture stamps are kernel receive times: they include each sender's send latency (normally ~0.1-0.5 ms; spikes"
           " show as negative offsets).")
     print("\n6. Acceptance criteria (%s)" % ("stress" if run["stress"] else "idle"))

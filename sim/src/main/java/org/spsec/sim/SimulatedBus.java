@@ -76,6 +76,7 @@ public final class SimulatedBus {
     private LinkFaults defaultFaults = LinkFaults.PERFECT;
     private java.util.function.UnaryOperator<CanFrame> tamper = f -> f;
     private boolean recording = true;
+    private java.util.function.Consumer<Captured> wireTap;
     private boolean busBusy;
     private long now;
     private long seq;
@@ -150,6 +151,13 @@ public final class SimulatedBus {
     public void setTamper(java.util.function.UnaryOperator<CanFrame> t) { this.tamper = t; }
 
     public List<Captured> capture() { return capture; }
+
+    /**
+     * Calls {@code tap} for every frame the moment it starts on the wire (with the time its
+     * transmission will end, as in {@link #capture()}), for checkers that need the nodes' state
+     * at that instant.
+     */
+    public void setWireTap(java.util.function.Consumer<Captured> tap) { this.wireTap = tap; }
 
     public List<Reported> events() { return reported; }
 
@@ -348,8 +356,14 @@ public final class SimulatedBus {
         busBusy = true;
         busyNanos += duration;
         agenda.add(new Scheduled(end, seq++, Scheduled.BUS_FREE, null, null));
-        if (recording) {
-            capture.add(new Captured(end, p.sender.name(), p.frame));
+        if (recording || wireTap != null) {
+            Captured c = new Captured(end, p.sender.name(), p.frame);
+            if (recording) {
+                capture.add(c);
+            }
+            if (wireTap != null) {
+                wireTap.accept(c);
+            }
         }
         boolean anyPerfect = false;
         for (SimNode r : nodes) {
