@@ -22,7 +22,8 @@ What it does
   6. Reports (plain tables on stdout, everything in OUT/report.json):
      - Legitimate frames rejected: every rejection event a node printed (EE00h, FE0Eh, FE00h, DE03h,
        DE04h; there is no attacker, so each is a legitimate frame refused), by code and by node, against
-       the number of stamped frames on the capture (data + heartbeats + time broadcasts). Rejections
+       the number of stamped frames on the capture (data + heartbeats + time broadcasts; each frame reaches
+       every other node, so the share of receptions is given too), with the reason each node gave. Rejections
        inside the Sync-restart resynchronisation window (Sync SIGKILL .. every participant seals under
        the new csalt, + 0.5 s) are counted separately: a new csalt makes them unavoidable.
        Other events (heartbeat missing, timeouts) are listed too but are not rejections.
@@ -42,13 +43,17 @@ What it does
        greater than the previous T of that stream ("backwards"), frames that verify under no candidate
        ("unverified", should be 0), and nonce reuses: the same (csalt, T, ID & FFFFh) sealed twice across
        all identifiers (byte-identical repeats are shown apart).
+       A completeness check compares each data ID's count on the capture with the most any peer accepted.
      - Clock offset of every node to the Sync, in ms: for each frame a participant seals, its T minus
-       the Sync's T at the same capture instant, the latter from a least-squares line through the Sync's
-       own verified heartbeats and broadcasts of that csalt within +-(--fit-window) s. Median (signed),
-       p95 and max of |offset| per node, overall and in the last third of the run. Capture time stamps
-       include each sender's sending latency (a few hundred microseconds, more under load); the Sync's
-       frames carry the same kind of latency, so it mostly cancels, but the reference line's own
-       residual (shown) bounds how precise these numbers are.
+       the Sync's T at the same capture instant. The Sync's T comes from its own verified heartbeats and
+       broadcasts of the same csalt: slope by Theil-Sen over the csalt's whole life, intercept from the
+       upper envelope of the points within +-(--fit-window) s (a delayed frame only looks early, so
+       latency spikes are dropped). Median (signed), p95 and max of |offset| per node, overall and in the
+       last third of the run; a per-10-s median timeline is in report.json. Capture time stamps include
+       each sender's send latency (a few hundred microseconds, more under load); the Sync's frames carry
+       the same kind of latency, so it mostly cancels; how far the Sync's own frames scatter around the
+       line is shown. Also shown: the T each time response carried minus the Sync's line at its capture
+       instant (how stale the time a participant adopts already is on the wire).
   Exit status: 0 the run completed (whatever the numbers), 1 the harness failed (or, with --check, an
   acceptance criterion failed), 2 a Python module or stress-ng is missing.
   --check criteria, idle: 0 rejections outside the Sync-restart window, 0 aborts of healthy nodes,
@@ -615,17 +620,6 @@ def classify(fr):
     return "data", None
 
 
-def linfit(pts):
-    n = len(pts)
-    mt = sum(p[0] for p in pts) / n
-    mT = sum(p[1] for p in pts) / n
-    sxx = sum((p[0] - mt) ** 2 for p in pts)
-    if sxx <= 0:
-        return None
-    b = sum((p[0] - mt) * (p[1] - mT) for p in pts) / sxx
-    return mt, mT, b
-
-
 def theil_sen(pts, default, min_dt=5.0):
     """Median of the slopes between points at least min_dt s apart (robust to latency spikes); default if none."""
     if len(pts) > 400:
@@ -1014,7 +1008,7 @@ def analyse(out, max_offset_ms=2.0, accept_within=3.0, resync_grace=45.0, fit_wi
     backwards = sum(st["backwards"] for st in streams.values())
     if meta.get("stress"):
         crit.append(("no security abort of a healthy node", len(aborts["healthy"]) == 0, "%d" % len(aborts["healthy"])))
-        crit.append(("< 0.1 %% of stamped frames rejected (outside Sync-restart window)",
+        crit.append(("< 0.1 % of stamped frames rejected (outside Sync-restart window)",
                      denom > 0 and rej["outside"] < 0.001 * denom, "%s %%" % rej["percent_outside"]))
     else:
         crit.append(("0 legitimate frames rejected (outside Sync-restart window)", rej["outside"] == 0, "%d" % rej["outside"]))

@@ -93,7 +93,7 @@ class CommandsTest {
         assertThat(r.code).as(r.err).isZero();
         assertThat(r.out).contains("P1 (Sync) on in-memory bus").contains("P1 state waiting -> secure (sync role with a Seed key)").contains("P1 stopped");
         assertThat(run("audit", "verify", tmp.resolve("s-audit.jsonl").toString()).code).isZero();
-        assertThat(tmp.resolve("s/timestamp")).exists();
+        assertThat(tmp.resolve("s/timeline")).exists();
     }
 
     @Test

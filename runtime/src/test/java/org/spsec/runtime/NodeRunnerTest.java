@@ -43,13 +43,13 @@ class NodeRunnerTest {
         ParticipantEngine p2 = new ParticipantEngine(ParticipantConfig.defaults(ParticipantId.of(2)), s2, random, System.nanoTime(), 1L << 30);
         try (NodeRunner r1 = new NodeRunner("p1", sync, bus.attach("p1"), events::add, null).start();
              NodeRunner r2 = new NodeRunner("p2", p2, bus.attach("p2"), events::add, null).start()) {
-            long until = System.currentTimeMillis() + 5_000;
+            long until = System.currentTimeMillis() + 60_000;
             while (p2.state() != ParticipantState.SECURE && System.currentTimeMillis() < until) {
                 Thread.sleep(10);
             }
             assertThat(p2.state()).isEqualTo(ParticipantState.SECURE);
             r2.execute(now -> p2.submit(now, 0x182, false, new byte[] {42}));
-            until = System.currentTimeMillis() + 2_000;
+            until = System.currentTimeMillis() + 60_000;
             while (events.stream().noneMatch(e -> e instanceof NodeEvent.DataReceived) && System.currentTimeMillis() < until) {
                 Thread.sleep(10);
             }
