@@ -20,6 +20,7 @@ import org.spsec.core.engine.StampMode;
 import org.spsec.core.engine.Verdict;
 import org.spsec.core.keys.RootKey;
 import org.spsec.core.model.ParticipantState;
+import org.spsec.core.engine.NonceCollisionCheck;
 import org.spsec.core.role.Observer;
 import org.spsec.core.role.ParticipantConfig;
 import org.spsec.core.time.TickRate;
@@ -80,6 +81,7 @@ public final class MonitorCommand implements Callable<Integer> {
             out.flush();
             long end = duration == null ? Long.MAX_VALUE : System.nanoTime() + TimeUnit.SECONDS.toNanos(duration);
             long nextSummary = System.nanoTime() + 10_000_000_000L;
+            NonceCollisionCheck.Watch nonceWatch = new NonceCollisionCheck.Watch();
             while (System.nanoTime() < end) {
                 ReceivedFrame r = canBus.receive(100_000_000L);
                 long now = System.nanoTime();
@@ -90,6 +92,13 @@ public final class MonitorCommand implements Callable<Integer> {
                     boolean wasAnchored = observer.anchored();
                     Observer.Judgement j = observer.judge(r.monotonicNanos(), r.frame());
                     counts.merge(j.verdict(), 1L, Long::sum);
+                    if (j.verdict() == Verdict.OK && j.kind().stamped()) {
+                        NonceCollisionCheck.Collision c = nonceWatch.observe(r.frame().id(), r.frame().extended());
+                        if (c != null) {
+                            out.printf("WARNING %s: these senders can reuse each other's nonces (SPEC section 6); give them identifiers"
+                                    + " that differ in their low 16 bits%n", c);
+                        }
+                    }
                     if (j.verdict() != Verdict.OK && j.verdict() != Verdict.UNVERIFIABLE) {
                         out.printf("REJECTED %s on %X: %s%n", j.kind().label(), r.frame().id(), j.verdict().label());
                     } else if (j.kind() == FrameKind.HEARTBEAT && j.verdict() == Verdict.OK) {

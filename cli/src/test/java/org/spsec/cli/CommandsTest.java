@@ -78,6 +78,10 @@ class CommandsTest {
         assertThat(badBus.err).startsWith("spsec: --bus: unknown bus 'can0'");
         CliRun badSend = run("participant", "--store", tmp.resolve("fresh").toString(), "--id", "3", "--bus", "mem", "--send", "zz=01");
         assertThat(badSend.err).contains("'zz' is not a hex CAN ID");
+        CliRun sharedNonce = run("participant", "--store", tmp.resolve("fresh").toString(), "--id", "3", "--bus", "mem",
+                "--send", "123=01", "--send", "00000123=02");
+        assertThat(sharedNonce.code).as("an 11-bit and a 29-bit identifier of one value share nonces").isEqualTo(2);
+        assertThat(sharedNonce.err).contains("low 16 bits 0123h shared by 123 00000123");
         CliRun badKeys = run("sync", "--store", tmp.resolve("fresh").toString(), "--id", "1", "--bus", "mem", "--keys", tmp.resolve("none.txt").toString());
         assertThat(badKeys.code).isEqualTo(1);
         assertThat(badKeys.err).contains("no such file");

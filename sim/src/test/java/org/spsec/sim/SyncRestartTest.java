@@ -22,6 +22,9 @@ class SyncRestartTest {
         Csalt after = net.engine(1).csalt();
         assertThat(after).isNotEqualTo(before);
 
+        assertThat(net.bus.runUntil(() -> net.engines.values().stream().allMatch(e -> e.csalt().equals(after)),
+                Duration.ofSeconds(10), Duration.ofMillis(1))).isTrue();
+        System.out.printf("sync restart: every participant on the new csalt %.3f s after the restart%n", (net.bus.now() - restartAt) / 1e9);
         assertThat(net.bus.runUntil(() -> net.engines.values().stream().allMatch(e -> e.state() == ParticipantState.SECURE
                         && e.csalt().equals(after)), Duration.ofSeconds(120), Duration.ofMillis(100)))
                 .as("all Secure again with the new csalt: %s", net.states()).isTrue();

@@ -52,6 +52,30 @@ public final class NonceCollisionCheck {
     private NonceCollisionCheck() {}
 
     /**
+     * Watches the identifiers of verified stamped frames on a live bus and reports each new
+     * identifier that shares its low 16 bits with one seen before (two senders that can reuse
+     * each other's nonces). Heartbeats count as one identifier per participant, whatever their
+     * status byte.
+     */
+    public static final class Watch {
+        private final Map<Integer, Identifier> byLow = new java.util.HashMap<>();
+        private final Set<Identifier> reported = new java.util.HashSet<>();
+
+        /** The collision {@code id} (of a verified stamped frame) makes with one seen before, or null. */
+        public Collision observe(int canId, boolean extended) {
+            Identifier id = new Identifier(canId, extended);
+            if (extended && (canId & 0x1F00_FF80) == 0x1200_0A00) {
+                id = Identifier.extended(0x1200_0A00 | (canId & 0x7F)); // a heartbeat: status bits aside
+            }
+            Identifier before = byLow.putIfAbsent(id.id() & 0xFFFF, id);
+            if (before == null || before.equals(id) || !reported.add(id)) {
+                return null;
+            }
+            return new Collision(id.id() & 0xFFFF, List.of(before, id));
+        }
+    }
+
+    /**
      * Collisions among the given identifiers. The same identifier given twice is not a
      * collision; the same value as an 11-bit and as a 29-bit identifier is.
      */

@@ -37,4 +37,16 @@ class NonceCollisionCheckTest {
                 .containsExactlyInAnyOrder(0x0A05, 0x0900);
         assertThat(NonceCollisionCheck.findWithControlPlane(List.of(extended(0x0A00), base(0x181)))).isEmpty();
     }
+
+    @Test
+    void aLiveWatchReportsEachNewSenderThatSharesTheLowBitsOnce() {
+        NonceCollisionCheck.Watch w = new NonceCollisionCheck.Watch();
+        assertThat(w.observe(0x1202_0A02, true)).isNull();
+        assertThat(w.observe(0x1283_0A02, true)).as("the same participant's heartbeat in Warning").isNull();
+        assertThat(w.observe(0x181, false)).isNull();
+        assertThat(w.observe(0x181, false)).isNull();
+        assertThat(w.observe(0x1_0181, true)).hasToString("low 16 bits 0181h shared by 181 00010181");
+        assertThat(w.observe(0x1_0181, true)).as("reported once").isNull();
+        assertThat(w.observe(0x0A02, true)).hasToString("low 16 bits 0A02h shared by 12000A02 00000A02");
+    }
 }
