@@ -145,6 +145,10 @@ abstract class NodeCommand implements Callable<Integer> {
         long end = duration == null ? Long.MAX_VALUE : System.nanoTime() + TimeUnit.SECONDS.toNanos(duration);
         try {
             while (!stop.await(50, TimeUnit.MILLISECONDS) && System.nanoTime() < end && runner.running()) {
+                if (storage.timestampMarkFailure() != null) {
+                    throw new UserException("cannot store the timestamp mark in " + store + " (the node may not seal frames without it): "
+                            + storage.timestampMarkFailure().getMessage());
+                }
                 if (System.nanoTime() >= next) {
                     next += TimeUnit.MILLISECONDS.toNanos(periodMillis);
                     runner.execute(now -> {

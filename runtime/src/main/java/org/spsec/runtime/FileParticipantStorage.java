@@ -24,6 +24,8 @@ public final class FileParticipantStorage implements ParticipantStorage {
     private final KeyStore keys;
     private final Path registers;
     private final TimestampStore timestampMark;
+    private java.util.concurrent.ExecutorService markWriter;
+    private volatile RuntimeException markFailure;
 
     public FileParticipantStorage(Path dir) throws IOException {
         this.keys = KeyStore.open(dir);
@@ -102,12 +104,44 @@ public final class FileParticipantStorage implements ParticipantStorage {
     }
 
     @Override
-    public void storeTimestampMark(long mark) {
+    public synchronized void storeTimestampMark(long mark) {
         try {
             timestampMark.store(mark);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Writes the mark on a thread of its own (one daemon thread per storage, started on first
+     * use) and confirms it from there once it is on disk: the fsync never delays a frame. A
+     * failed write is never confirmed, so the node stops sealing once its lease runs out, and
+     * the error is kept for {@link #timestampMarkFailure()}.
+     */
+    @Override
+    public void storeTimestampMark(long mark, java.util.function.LongConsumer durable) {
+        markWriter().execute(() -> {
+            try {
+                storeTimestampMark(mark);
+                durable.accept(mark);
+            } catch (RuntimeException e) {
+                markFailure = e;
+            }
+        });
+    }
+
+    /** Why the last background write of the timestamp mark failed, or null. */
+    public RuntimeException timestampMarkFailure() { return markFailure; }
+
+    private synchronized java.util.concurrent.ExecutorService markWriter() {
+        if (markWriter == null) {
+            markWriter = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "spsec-timestamp-mark");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return markWriter;
     }
 
     private Path file(int code) {

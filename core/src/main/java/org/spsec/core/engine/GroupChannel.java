@@ -23,7 +23,7 @@ import org.spsec.core.time.Timestamps;
 public final class GroupChannel implements AutoCloseable {
     /**
      * Returned by {@link #seal} when T is not after the last T this node sealed with (on any
-     * identifier): the caller waits until {@link TimeLine#nanosWhenClaimable()} and seals again.
+     * identifier): the caller waits until {@link TimeLine#nanosWhenClaimable(long)} and seals again.
      */
     public static final int SAME_TICK = -1;
 

@@ -58,6 +58,7 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
     private final ParticipantConfig config;
     private final SecureRandom random;
     private final ParticipantRegisters registers;
+    private final ParticipantStorage storage;
     private final Outbox outbox = new Outbox();
     private final TimerTable<Timer> timers = new TimerTable<>(Timer.class);
     private final SessionServer sessions;
@@ -100,6 +101,7 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
     public ParticipantEngine(ParticipantConfig config, ParticipantStorage storage, SecureRandom random, long now, long initialTimestamp) {
         this.config = config;
         this.random = random;
+        this.storage = storage;
         this.registers = new ParticipantRegisters(storage, config);
         this.id = registers.participantId();
         TickRate rate = TickRate.forDataRateCode(registers.dataRateCode());
@@ -200,7 +202,10 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
     /** Stops the node: stores the exact timestamp mark (a restart need not wait out the lease) and erases keys. */
     @Override
     public void close() {
-        timeLine.persistExact();
+        long exact = timeLine.exactMark();
+        if (exact > 0) {
+            storage.storeTimestampMark(exact);
+        }
         teardownChannel();
         registers.close();
     }
@@ -611,7 +616,7 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
             if (!flushing) {
                 pendingSends.add(new Pending(canId, extended, payload.clone()));
             }
-            timers.set(Timer.PENDING_SEND, timeLine.nanosWhenClaimable());
+            timers.set(Timer.PENDING_SEND, timeLine.nanosWhenClaimable(now));
             return false;
         }
         send(CanFrame.fd(canId, extended, scratch, 0, len));

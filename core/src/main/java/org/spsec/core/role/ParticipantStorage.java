@@ -29,6 +29,17 @@ public interface ParticipantStorage {
      */
     long loadTimestampMark();
 
-    /** Stores the timestamp mark durably before returning (the node seals up to it right after). */
+    /** Stores the timestamp mark durably before returning. */
     void storeTimestampMark(long mark);
+
+    /**
+     * Stores the timestamp mark and calls {@code durable} once it is durable. The engine asks
+     * for a new mark half a lease before it needs it, so a storage that writes to disk should
+     * do that on a thread of its own and keep the disk off the thread that seals frames. The
+     * default writes synchronously.
+     */
+    default void storeTimestampMark(long mark, java.util.function.LongConsumer durable) {
+        storeTimestampMark(mark);
+        durable.accept(mark);
+    }
 }

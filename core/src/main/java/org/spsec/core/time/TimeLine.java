@@ -16,10 +16,11 @@ package org.spsec.core.time;
  *       reusing ({@link #nanosWhenClaimable});</li>
  *   <li>state changes, security aborts and rebuilt channels do not touch it: the engine keeps
  *       one {@code TimeLine} for its whole life and passes it to every channel it builds;</li>
- *   <li>restarts: before a T is claimed, a durable mark above it is written through the
- *       {@link MarkStore} (a lease ahead, renewed when half used), and a restarted node claims
- *       nothing below the stored mark. A crash therefore loses at most one lease of ticks and
- *       never reuses one; a clean stop stores the exact mark.</li>
+ *   <li>restarts: no T is claimed unless a durable mark above it has been confirmed by the
+ *       {@link MarkStore} (a lease ahead, asked for when half the lease is used, so the write
+ *       normally finishes long before it is needed), and a restarted node claims nothing below
+ *       the stored mark. A crash therefore loses at most one lease of ticks and never reuses
+ *       one; a clean stop stores the exact mark.</li>
  * </ul>
  *
  * <p>Not thread-safe: owned by one engine. Sans I/O: persistence is the host's, through {@link MarkStore}.
@@ -28,13 +29,18 @@ public final class TimeLine {
     /** Returned by {@link #claim} when T is not after the mark yet: wait until {@link #nanosWhenClaimable}. */
     public static final long NOT_YET = -1;
 
-    /** Durable storage of the mark; {@link #persist} returns only once the mark is durable (or throws). */
+    /**
+     * Durable storage of the mark. {@link #persist} stores {@code mark} and calls
+     * {@code durable} once it is on disk: before returning (a synchronous store) or later from
+     * another thread (a store that keeps disk writes off the thread that seals frames). It may
+     * throw instead.
+     */
     @FunctionalInterface
     public interface MarkStore {
-        void persist(long mark);
+        void persist(long mark, java.util.function.LongConsumer durable);
 
-        /** For tests and throw-away channels: keeps nothing. */
-        MarkStore NONE = mark -> { };
+        /** For tests and throw-away channels: keeps nothing, and is "durable" at once. */
+        MarkStore NONE = (mark, durable) -> durable.accept(mark);
     }
 
     /** SPEC section 2: a restarted node starts its clock this far above its stored mark (the reference's 80,000 ticks = 8 s). */
@@ -45,8 +51,10 @@ public final class TimeLine {
     private final long lease;
     /** Highest T claimed (or, after a restart, the stored mark minus one); 0 = none. */
     private long lastClaimed;
-    /** Every claimed T is below this durably stored mark. */
-    private long durable;
+    /** Every claimed T is below this durably stored mark (written by the store's thread, hence volatile). */
+    private volatile long durable;
+    /** The mark last asked of the store (durable or on its way). */
+    private long requested;
 
     private TimeLine(GroupClock clock, MarkStore store, long lease, long storedMark) {
         this.clock = clock;
@@ -54,6 +62,7 @@ public final class TimeLine {
         this.lease = lease;
         this.lastClaimed = Math.max(0, storedMark - 1);
         this.durable = storedMark;
+        this.requested = storedMark;
     }
 
     /**
@@ -115,32 +124,53 @@ public final class TimeLine {
 
     /**
      * Claims {@code t} for one seal: true only if {@code t} is after every T claimed before (by
-     * this node, on any identifier, since its first start). A durable mark above {@code t} is
-     * written first when needed.
+     * this node, on any identifier, since its first start) and below the durably stored mark.
+     * When {@code t} has used half the lease, a new mark a lease ahead is asked of the store;
+     * the write happens while the rest of the lease is used, so with a store that writes on its
+     * own thread no seal ever waits for a disk (unless the disk takes longer than half a lease).
      */
     public boolean claim(long t) {
         if (t <= lastClaimed) {
             return false;
         }
-        if (t >= durable - lease / 2) {
+        if (t >= requested - lease / 2) {
             long next = Math.addExact(t, lease);
-            store.persist(next);
-            durable = next;
+            requested = next;
+            store.persist(next, this::durableUpTo);
+        }
+        if (t >= durable) {
+            return false; // the mark above t is not on disk yet: wait for it
         }
         lastClaimed = t;
         return true;
     }
 
-    /** Earliest monotonic time at which {@link #claimAt} can succeed. */
-    public long nanosWhenClaimable() {
-        return clock.nanosWhen(lastClaimed + 1);
+    private void durableUpTo(long mark) {
+        if (mark > durable) {
+            durable = mark;
+        }
     }
 
-    /** A clean stop: stores the exact mark, so the next start need not wait out the lease. */
-    public void persistExact() {
-        if (lastClaimed > 0) {
-            store.persist(lastClaimed + 1);
-            durable = lastClaimed + 1;
-        }
+    /** Whether claims wait for the store rather than for the clock. */
+    public boolean waitingForStore() {
+        return lastClaimed + 1 >= durable;
+    }
+
+    /**
+     * Earliest monotonic time at which {@link #claimAt} can succeed: when the clock passes the
+     * last T claimed, or, while the store has not confirmed the next mark, in a millisecond.
+     */
+    public long nanosWhenClaimable(long nowNanos) {
+        long byClock = clock.nanosWhen(lastClaimed + 1);
+        return waitingForStore() ? Math.max(byClock, nowNanos + 1_000_000L) : byClock;
+    }
+
+    /**
+     * The exact mark for a clean stop (every T claimed is below it), or 0 if nothing was
+     * claimed. The host stores it synchronously, so the next start need not wait out the lease;
+     * a larger mark still on its way may land after it, which only makes that start wait.
+     */
+    public long exactMark() {
+        return lastClaimed > 0 ? lastClaimed + 1 : 0;
     }
 }

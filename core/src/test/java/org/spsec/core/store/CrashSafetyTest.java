@@ -106,12 +106,13 @@ class CrashSafetyTest {
     /** A node's time line over the timestamp file in {@code dir}, as a restarted node opens it. */
     static TimeLine timeLine(Path dir, SecureRandom random) throws java.io.IOException {
         TimestampStore store = new TimestampStore(dir.resolve("timestamp"));
-        return TimeLine.open(TickRate.DEFAULT, store.load().orElse(0), TimeLine.randomStart(random), 0, mark -> {
+        return TimeLine.open(TickRate.DEFAULT, store.load().orElse(0), TimeLine.randomStart(random), 0, (mark, durable) -> {
             try {
                 store.store(mark);
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
+            durable.accept(mark);
         }, 150_000);
     }
 }
