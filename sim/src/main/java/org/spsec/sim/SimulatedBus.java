@@ -281,7 +281,7 @@ public final class SimulatedBus {
     }
 
     private void deliver(SimNode r, CanFrame frame) {
-        if (r.powered && !r.host.ideal()) {
+        if (r.powered && (!r.host.ideal() || r.busyUntil > now)) {
             long ready = readyAt(r);
             if (ready > now) {
                 // The host is busy: the frame waits in its socket and is read (and stamped) later.
@@ -313,12 +313,13 @@ public final class SimulatedBus {
         CanFrame f;
         while ((f = e.pollTransmit()) != null) {
             n.sent++;
-            if (n.host.ideal()) {
+            if (n.host.ideal() && n.busyUntil <= now) {
                 waiting.add(new Pending(now, seq++, n, e, f));
                 continue;
             }
             HostLatency h = n.host;
-            long at = readyAt(n) + h.sendDelayNanos() + (long) (n.hostRandom.nextDouble() * h.sendJitterNanos());
+            double jitter = h.sendJitterNanos() == 0 ? 0 : n.hostRandom.nextDouble() * h.sendJitterNanos();
+            long at = readyAt(n) + h.sendDelayNanos() + (long) jitter;
             at = Math.max(at, n.lastHandOff); // one host sends in order
             n.lastHandOff = at;
             agenda.add(new Scheduled(at, seq++, Scheduled.HAND_OFF, n, f, e));
@@ -330,7 +331,7 @@ public final class SimulatedBus {
         long local = e.nextDeadline();
         long virtual = n.virtualTime(local);
         if (virtual != Long.MAX_VALUE) {
-            virtual = Math.max(virtual, n.host.ideal() ? now : Math.max(now, n.busyUntil));
+            virtual = Math.max(virtual, Math.max(now, n.busyUntil));
             if (virtual != n.scheduledTimer) {
                 n.scheduledTimer = virtual;
                 agenda.add(new Scheduled(virtual, seq++, Scheduled.TIMER, n, null));

@@ -103,10 +103,16 @@ final class ChaosGroup {
     }
 
     void reboot(int p, Duration off) {
+        reboot(p, off, () -> { });
+    }
+
+    /** Power-cycles participant p; {@code beforePowerOn} runs right before it comes back. */
+    void reboot(int p, Duration off, Runnable beforePowerOn) {
         restarts++;
         SimNode n = nodes.get(p);
         bus.powerOff(n);
         run(off);
+        beforePowerOn.run();
         ParticipantEngine e = newEngine(p, n.localTime(bus.now()));
         engines.put("P" + p, e);
         bus.powerOn(n, e);

@@ -144,4 +144,24 @@ class TimeOnRealHostsTest {
                 && s.to() == ParticipantState.WAITING).isEmpty();
         assertThat(g.checker.violations()).isEmpty();
     }
+
+    /**
+     * The Sync's host stalls 6 ms just as a participant joins: the round trip is long, and half
+     * of it is the error of the first adoption. Within a few seconds the participant has refined
+     * its clock with requests whose round trips are short.
+     */
+    @Test
+    void anAdoptionWithALongRoundTripIsRefined() {
+        ChaosGroup g = new ChaosGroup(960, 2, 0, HostLatency.NONE);
+        g.run(Duration.ofSeconds(2));
+        g.reboot(2, Duration.ofSeconds(1), () -> g.bus.stall(g.nodes.get(1), Duration.ofMillis(6)));
+        assertThat(g.bus.runUntil(() -> g.engine(2).state() == ParticipantState.SECURE, Duration.ofSeconds(1), Duration.ofMillis(1))).isTrue();
+        long first = offsetTicks(g, 2);
+        g.run(Duration.ofSeconds(4));
+        long refined = offsetTicks(g, 2);
+        System.out.printf("Sync stalled 6 ms at a join: first adoption %.1f ms off, refined to %.1f ms%n", first / 10.0, refined / 10.0);
+        assertThat(Math.abs(first)).as("the stall made the first sample poor").isGreaterThanOrEqualTo(20);
+        assertThat(Math.abs(refined)).isLessThanOrEqualTo(5);
+        assertThat(g.checker.violations()).isEmpty();
+    }
 }

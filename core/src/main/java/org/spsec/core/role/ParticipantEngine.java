@@ -54,6 +54,8 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
     private static final long ONE_SECOND = 1_000_000_000L;
     /** Unresolved doubt about the own time (two time-request intervals) before a sustained warning may abort. */
     private static final long DOUBT_BEFORE_ABORT_NANOS = 4 * ONE_SECOND;
+    /** Between requests that refine an adoption with a long round trip. */
+    private static final long REFINE_INTERVAL_NANOS = ONE_SECOND;
 
     private final ParticipantConfig config;
     private final SecureRandom random;
@@ -255,6 +257,11 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
                 sendTimeRequest(now);
             } else if (channel != null && time.inDoubt() && !registers.syncRole()) {
                 sendTimeRequest(now); // own time still in doubt: keep asking
+            } else if (channel != null && time.wantsRefinement() && !registers.syncRole()
+                    && state != ParticipantState.CONFIGURATION) {
+                byte[] r = time.newRefinement(now);
+                send(CanFrame.extended(ControlId.timeRequest(id).encode(), new TimeRequest(r).encode()));
+                timers.set(Timer.TIME_REQUEST, now + REFINE_INTERVAL_NANOS);
             }
         }
         if (timers.expire(Timer.SYNC_BROADCAST, now)) {
@@ -364,11 +371,16 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
             securityEvent(now, SecurityEvent.TIME_RESPONSE_AUTH_FAILURE.code(), "time response did not verify (stale, forged or for another request)", false);
             return;
         }
-        if (time.verifiedResponse(now, rsp.timestamp()) == TimeFollower.Outcome.DISCARDED) {
+        TimeFollower.Outcome outcome = time.verifiedResponse(now, rsp.timestamp());
+        if (outcome == TimeFollower.Outcome.DISCARDED) {
             outbox.report(new NodeEvent.Notice(now, id.value(), String.format(
                     "time response discarded: round trip %.1f ms is long against the window; asking again",
                     time.lastRoundTrip() / 1e6)));
             sendTimeRequest(now);
+            return;
+        }
+        if (outcome == TimeFollower.Outcome.NOT_BETTER) {
+            refineLater(now);
             return;
         }
         // Adopted: T plus half the round trip, measured from when the request left.
@@ -378,6 +390,7 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
             timers.cancel(Timer.TIME_REQUEST);
             csalt = rsp.csalt();
             becomeSecure(now, String.format("verified time response (round trip %.1f ms)", time.lastRoundTrip() / 1e6));
+            refineLater(now);
             return;
         }
         // A fresh time while Secure or Warning (own time was in doubt): re-anchored; a new csalt
@@ -387,6 +400,14 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
         if (!rsp.csalt().equals(csalt)) {
             csalt = rsp.csalt();
             buildChannel(now);
+        }
+        refineLater(now);
+    }
+
+    /** After an adoption with a long round trip (a busy host), ask again in a second for a better sample. */
+    private void refineLater(long now) {
+        if (time.wantsRefinement()) {
+            timers.set(Timer.TIME_REQUEST, now + REFINE_INTERVAL_NANOS);
         }
     }
 
@@ -611,7 +632,11 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
             pendingSends.add(new Pending(canId, extended, payload.clone()));
             return true;
         }
-        int len = channel.seal(timeLine.groupTime(now), canId, payload, 0, payload.length, scratch, 0);
+        long t = timeLine.groupTime(now);
+        if (extended && canId == ControlId.TIME_BROADCAST_ID) {
+            payload = new TimeBroadcast(t, 0).encode(); // the payload's T is the stamp's, even after a wait
+        }
+        int len = channel.seal(t, canId, payload, 0, payload.length, scratch, 0);
         if (len == GroupChannel.SAME_TICK) {
             if (!flushing) {
                 pendingSends.add(new Pending(canId, extended, payload.clone()));

@@ -36,7 +36,12 @@ final class TimeFollower {
     /** Least time between two requests asked for by doubt (not by the Waiting retry). */
     private static final long MIN_FRESH_INTERVAL_NANOS = 200_000_000L;
 
-    enum Outcome { ADOPTED, DISCARDED }
+    enum Outcome { ADOPTED, DISCARDED, NOT_BETTER }
+
+    /** A round trip this short leaves at most half of it as error: no refinement needed. */
+    static final long GOOD_ROUND_TRIP_NANOS = 1_000_000L;
+    /** Refining requests after an adoption whose round trip was not good. */
+    private static final int REFINEMENTS = 3;
 
     private final TimeLine timeLine;
     private final SecureRandom random;
@@ -46,6 +51,10 @@ final class TimeFollower {
     private long requestSentAt = NONE;
     private int discards;
     private long lastRoundTrip;
+    /** Round trip of the sample the clock was last set from (Long.MAX_VALUE: none). */
+    private long adoptedRoundTrip = Long.MAX_VALUE;
+    private int refinementsLeft;
+    private boolean refining;
     private long lastAppliedBroadcast;
     private long doubtSince = NONE;
     private String doubtCause;
@@ -62,6 +71,7 @@ final class TimeFollower {
 
     /** A new request random (only the latest is accepted); the request counts as sent at {@code now} until the driver says otherwise. */
     byte[] newRequest(long now) {
+        refining = false;
         requestRandom = new byte[KeyDerivation.RANDOM_LENGTH];
         random.nextBytes(requestRandom);
         requestQueuedAt = now;
@@ -105,11 +115,19 @@ final class TimeFollower {
         long sent = requestSentAt != NONE ? requestSentAt : requestQueuedAt;
         lastRoundTrip = Math.max(0, now - sent);
         requestRandom = null;
-        if (lastRoundTrip > roundTripLimit()) {
+        if (refining && doubtSince == NONE) {
+            refining = false;
+            if (lastRoundTrip >= adoptedRoundTrip) {
+                return Outcome.NOT_BETTER; // the clock keeps the better sample it has
+            }
+        } else if (lastRoundTrip > roundTripLimit()) {
             discards++;
             return Outcome.DISCARDED;
+        } else {
+            refinementsLeft = REFINEMENTS; // a new adoption: refine it if its round trip was long
         }
         discards = 0;
+        adoptedRoundTrip = lastRoundTrip;
         timeLine.set(syncTicks + timeLine.rate().ticks(lastRoundTrip / 2), now);
         lastAppliedBroadcast = syncTicks;
         clearDoubt();
@@ -117,9 +135,28 @@ final class TimeFollower {
         return Outcome.ADOPTED;
     }
 
+    /**
+     * Whether another request should refine the last adoption: its round trip was over
+     * {@link #GOOD_ROUND_TRIP_NANOS} (a busy host at the moment of joining), and fewer than
+     * three refinements were asked. A refinement is adopted only if its round trip is shorter.
+     */
+    boolean wantsRefinement() {
+        return refinementsLeft > 0 && adoptedRoundTrip > GOOD_ROUND_TRIP_NANOS;
+    }
+
+    /** A new request that refines (see {@link #wantsRefinement}). */
+    byte[] newRefinement(long now) {
+        refinementsLeft--;
+        byte[] r = newRequest(now);
+        refining = true;
+        return r;
+    }
+
     /** Forgets the request and the broadcast history (entry to Waiting). */
     void reset() {
         requestRandom = null;
+        refinementsLeft = 0;
+        adoptedRoundTrip = Long.MAX_VALUE;
         lastAppliedBroadcast = 0;
         clearDoubt();
         votes.clear();
@@ -129,6 +166,7 @@ final class TimeFollower {
 
     /** A verified, in-window time broadcast: re-anchors the clock on it (forward only), and clears doubt. */
     void verifiedBroadcast(long now, long syncTicks) {
+        refinementsLeft = 0; // the Sync's own time is in: nothing left to refine
         if (syncTicks > lastAppliedBroadcast) {
             lastAppliedBroadcast = syncTicks;
             timeLine.set(syncTicks, now); // the Sync's time at sending: no delay estimate added (SPEC 9)
