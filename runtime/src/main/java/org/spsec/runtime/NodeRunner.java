@@ -93,8 +93,13 @@ public final class NodeRunner implements AutoCloseable {
     private void flush() throws IOException {
         CanFrame f;
         while ((f = endpoint.pollTransmit()) != null) {
+            // The departure time is read *before* the send call: a thread preempted right after
+            // the call (loopback delivers inside it and wakes the receivers) would otherwise
+            // report a late departure, shorten the time request's round trip and put the clock
+            // behind. Read before, a preemption can only lengthen it, which the filter catches.
+            long departure = System.nanoTime();
             bus.send(f);
-            endpoint.transmitted(System.nanoTime(), f); // when it really left: the time request's round trip starts here
+            endpoint.transmitted(departure, f);
             if (capture != null) {
                 Instant now = Instant.now();
                 capture.accept(new CapturedFrame(now.getEpochSecond() * 1_000_000_000L + now.getNano(), "tx", f));

@@ -19,7 +19,8 @@ public interface Endpoint {
 
     /**
      * The driver reports that {@code frame}, taken from {@link #pollTransmit()}, was handed to the
-     * bus at {@code now} (its actual departure, after any queueing in the host). A participant
+     * bus at {@code now} (its actual departure, after any queueing in the host; read just before
+     * the send call, so that an error can only make a round trip look longer). A participant
      * measures the round trip of its time request from this moment. Drivers should call it for
      * every frame; an endpoint must not depend on it (then it uses the time the frame was queued).
      */
