@@ -125,14 +125,20 @@ public final class MonitorCommand implements Callable<Integer> {
                 }
                 if (now >= nextSummary) {
                     nextSummary = now + 10_000_000_000L;
-                    out.printf("summary: %s; %d participants heard%n", counts, participants.size());
+                    out.printf("summary: %s; %d participants heard%s%n", counts, participants.size(), undecodable(canBus));
                 }
                 out.flush();
             }
-            out.printf("summary: %s; %d participants heard%n", counts, participants.size());
+            out.printf("summary: %s; %d participants heard%s%n", counts, participants.size(), undecodable(canBus));
         } catch (IOException e) {
             throw new UserException("monitor: " + e.getMessage());
         }
         return 0;
+    }
+
+    /** The transport's count of datagrams it could not decode, for the summary line. */
+    static String undecodable(org.spsec.transport.CanBus bus) {
+        long n = bus.undecodableFrames();
+        return n == 0 ? "" : String.format("; %d undecodable frame%s (last: %s)", n, n == 1 ? "" : "s", bus.lastUndecodable());
     }
 }

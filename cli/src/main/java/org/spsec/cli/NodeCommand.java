@@ -144,7 +144,16 @@ abstract class NodeCommand implements Callable<Integer> {
         long next = System.nanoTime();
         long end = duration == null ? Long.MAX_VALUE : System.nanoTime() + TimeUnit.SECONDS.toNanos(duration);
         try {
+            long undecodableShown = 0;
+            long undecodableAt = 0;
             while (!stop.await(50, TimeUnit.MILLISECONDS) && System.nanoTime() < end && runner.running()) {
+                long bad = canBus.undecodableFrames();
+                if (bad > undecodableShown && System.nanoTime() - undecodableAt > 10_000_000_000L) {
+                    out.printf("P%d bus: %d undecodable frame%s so far (last: %s)%n", pid, bad, bad == 1 ? "" : "s", canBus.lastUndecodable());
+                    out.flush();
+                    undecodableShown = bad;
+                    undecodableAt = System.nanoTime();
+                }
                 if (storage.timestampMarkFailure() != null) {
                     throw new UserException("cannot store the timestamp mark in " + store + " (the node may not seal frames without it): "
                             + storage.timestampMarkFailure().getMessage());
@@ -195,7 +204,7 @@ abstract class NodeCommand implements Callable<Integer> {
                     out.printf("P%d data %X %s%n", d.participant(), d.canId(), Hex.of(d.payload()));
                 }
             }
-            case NodeEvent.Notice n -> out.printf("P%d note: %s%n", n.participant(), n.detail());
+            case NodeEvent.Notice n -> out.printf("P%d %s: %s%n", n.participant(), n.warning() ? "WARNING" : "note", n.detail());
             case NodeEvent.RegisterWritten w -> out.printf("P%d register %02Xh written (%d bytes)%n", w.participant(), w.register(), w.length());
         }
         out.flush();

@@ -32,6 +32,64 @@ class SessionTest {
         return net;
     }
 
+    /** SPEC 7: Write Segments are sent unfilled (data + tag), as the reference configurator does; the participant takes them. */
+    @Test
+    void writeSegmentsAreSentUnfilled() {
+        Network net = commissioned(11);
+        int before = net.bus.capture().size();
+        List<ConfiguratorResult> r = net.configure(now -> {
+            net.configurator.open(now, P2, net.integrator);
+            net.configurator.write(now, P2, Register.HEARTBEAT_TIMING.code(), new byte[] {4});
+            net.configurator.write(now, P2, Register.HEARTBEAT_MONITOR.code(), new byte[] {1, 3, 0, 0});
+            net.configurator.write(now, P2, Register.CODE_UPDATE_IMAGE.code(), new byte[40]);
+            net.configurator.terminate(now, P2);
+        }, 5, Duration.ofSeconds(5));
+        assertThat(r).allMatch(ConfiguratorResult::ok);
+        List<Integer> segmentLengths = net.bus.capture().subList(before, net.bus.capture().size()).stream()
+                .filter(c -> c.sender().equals("configurator") && ControlId.tryDecode(c.frame().id(), true) != null
+                        && ControlId.tryDecode(c.frame().id(), true).type() == Cpmt.WRITE_SEGMENT)
+                .map(c -> c.frame().length()).toList();
+        assertThat(segmentLengths).containsExactly(9, 12, 40, 16); // 1, 4, 32 and 8 data bytes, each + the 8-byte tag
+    }
+
+    /** Refusals stay silent on the wire (as the reference) but the participant tells its host what and why. */
+    @Test
+    void refusedRequestsAreReportedToTheParticipantsHostWithTheirReason() {
+        Network net = commissioned(12);
+        long t0 = net.bus.now();
+        List<ConfiguratorResult> r = net.configure(now -> {
+            net.configurator.open(now, P2, net.integrator);
+            net.configurator.write(now, P2, Register.PARTICIPANT_ID.code(), new byte[] {0});
+        }, 2, Duration.ofSeconds(5));
+        assertThat(r.get(1).ok()).isFalse();
+        assertThat(net.events(NodeEvent.Notice.class, x -> x.node() == net.node(2) && x.time() > t0))
+                .extracting(Object::toString)
+                .containsExactly("P2 note: refused value of 60h in a integrator-key session: status 1");
+    }
+
+    /** SPEC 8: an Integrator key installed in a Zero-key session (no Provisioning key) is trust on first use: warn loudly. */
+    @Test
+    void trustOnFirstUseIsALoudWarning() {
+        Network net = new Network(13, 2);
+        net.storage.get(2).eraseKey(RootKeyKind.PROVISIONING);
+        net.reboot(2);
+        RootKey integrator = net.integrator;
+        List<ConfiguratorResult> r = net.configure(now -> {
+            net.configurator.open(now, P2, RootKey.zero());
+            net.configurator.write(now, P2, Register.INTEGRATOR_KEY_ID.code(), new byte[] {-1, -1, -1, -1});
+            net.configurator.write(now, P2, Register.INTEGRATOR_KEY.code(), integrator.key().copyBytes());
+            net.configurator.write(now, P2, Register.INTEGRATOR_SALT.code(), integrator.salt().copyBytes());
+            net.configurator.write(now, P2, Register.INTEGRATOR_KEY_ID.code(), new byte[] {1, 0, 0, 0});
+            net.configurator.terminate(now, P2);
+        }, 6, Duration.ofSeconds(5));
+        assertThat(r).as("%s", r).allMatch(ConfiguratorResult::ok);
+        List<NodeEvent.Notice> warnings = net.events(NodeEvent.Notice.class, x -> x.node() == net.node(2)).stream()
+                .filter(NodeEvent.Notice::warning).toList();
+        assertThat(warnings).hasSize(1);
+        assertThat(warnings.get(0).toString()).startsWith("P2 WARNING: trust on first use");
+        assertThat(org.spsec.core.audit.AuditEntry.of("t", warnings.get(0), ParticipantState.CONFIGURATION)).isNotNull();
+    }
+
     @Test
     void readsAndWritesWithSegmentationAndClearErrors() {
         Network net = commissioned(10);

@@ -17,6 +17,15 @@ public interface CanBus extends AutoCloseable {
     /** The next frame from another node, waiting at most {@code timeoutNanos}; null if none came. */
     ReceivedFrame receive(long timeoutNanos) throws IOException, InterruptedException;
 
+    /**
+     * Datagrams or frames received that this transport could not decode into a CAN frame at
+     * all (never dropped without a trace: counted here, the last reason in {@link #lastUndecodable()}).
+     */
+    default long undecodableFrames() { return 0; }
+
+    /** Why the last undecodable datagram or frame was refused, or null. */
+    default String lastUndecodable() { return null; }
+
     @Override
     void close();
 }

@@ -8,7 +8,9 @@ import org.msgpack.value.ValueType;
 import org.spsec.core.canfd.CanFrame;
 
 /**
- * python-can's udp_multicast datagram (4.x): one msgpack map of the message's fields,
+ * python-can's udp_multicast datagram (4.x). Any data length up to 64 (8 for classic CAN) is
+ * carried as it is, and bit 31 of the arbitration ID (SocketCAN's extended flag, which the
+ * reference sets) is masked off and read as "extended". The datagram: one msgpack map of the message's fields,
  * {@code timestamp} (float seconds), {@code arbitration_id}, {@code is_extended_id},
  * {@code is_remote_frame}, {@code is_error_frame}, {@code channel} (nil), {@code dlc} (the data
  * length in bytes), {@code data} (binary), {@code is_fd}, {@code bitrate_switch},
@@ -41,6 +43,7 @@ public final class PythonCanFormat {
     /** The frame in a datagram, or null for remote and error frames (SPsec carries none). */
     public static CanFrame decode(byte[] datagram, int length) throws IOException {
         int id = -1;
+        boolean sawId = false;
         boolean extended = false;
         boolean fd = false;
         boolean brs = false;
@@ -52,7 +55,10 @@ public final class PythonCanFormat {
                 String key = u.unpackString();
                 ValueType t = u.getNextFormat().getValueType();
                 switch (key) {
-                    case "arbitration_id" -> id = (int) u.unpackLong();
+                    case "arbitration_id" -> {
+                        id = (int) u.unpackLong();
+                        sawId = true;
+                    }
                     case "is_extended_id" -> extended = u.unpackBoolean();
                     case "is_fd" -> fd = u.unpackBoolean();
                     case "bitrate_switch" -> brs = u.unpackBoolean();
@@ -76,8 +82,16 @@ public final class PythonCanFormat {
         } catch (RuntimeException e) {
             throw new IOException("not a python-can datagram: " + e.getMessage(), e);
         }
-        if (id < 0) {
+        if (id == -1 && !sawId) {
             throw new IOException("not a python-can datagram: no arbitration_id");
+        }
+        if ((id & 0x8000_0000) != 0) {
+            // The reference sets SocketCAN's CAN_EFF_FLAG (bit 31) even on this bus: an extended frame (SPEC 5).
+            id &= 0x1FFF_FFFF;
+            extended = true;
+        }
+        if (data.length > (fd ? 64 : 8)) {
+            throw new IOException("python-can datagram with " + data.length + " data bytes (at most " + (fd ? 64 : 8) + ")");
         }
         if (special) {
             return null;

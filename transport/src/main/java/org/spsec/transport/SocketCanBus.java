@@ -16,6 +16,9 @@ public final class SocketCanBus implements CanBus {
     private final String name;
     private final RawCanChannel channel;
 
+    private volatile long undecodable;
+    private volatile String lastUndecodable;
+
     public SocketCanBus(String iface) throws IOException {
         this.name = iface;
         RawCanChannel ch;
@@ -56,9 +59,18 @@ public final class SocketCanBus implements CanBus {
     public ReceivedFrame receive(long timeoutNanos) throws IOException {
         channel.setOption(CanSocketOptions.SO_RCVTIMEO, Duration.ofNanos(Math.max(1_000_000, timeoutNanos)));
         try {
-            org.spsec.core.canfd.CanFrame f = SocketCanFrames.fromSocketCan(channel.read());
+            tel.schich.javacan.CanFrame raw = channel.read();
+            long mono = System.nanoTime();
+            org.spsec.core.canfd.CanFrame f;
+            try {
+                f = SocketCanFrames.fromSocketCan(raw);
+            } catch (IllegalArgumentException e) {
+                undecodable++;
+                lastUndecodable = e.getMessage();
+                return null;
+            }
             Instant now = Instant.now();
-            return f == null ? null : new ReceivedFrame(System.nanoTime(), now.getEpochSecond() * 1_000_000_000L + now.getNano(), f);
+            return f == null ? null : new ReceivedFrame(mono, now.getEpochSecond() * 1_000_000_000L + now.getNano(), f);
         } catch (IOException e) {
             if (e.getMessage() != null && (e.getMessage().contains("EAGAIN") || e.getMessage().contains("timed out")
                     || e.getMessage().contains("Resource temporarily unavailable"))) {
@@ -67,6 +79,12 @@ public final class SocketCanBus implements CanBus {
             throw e;
         }
     }
+
+    @Override
+    public long undecodableFrames() { return undecodable; }
+
+    @Override
+    public String lastUndecodable() { return lastUndecodable; }
 
     @Override
     public void close() {

@@ -35,6 +35,8 @@ public final class UdpMulticastBus implements CanBus {
     private final Selector selector;
     private final int ownPort;
     private final ByteBuffer buffer = ByteBuffer.allocate(2048);
+    private volatile long undecodable;
+    private volatile String lastUndecodable;
 
     /**
      * @param iface the interface to send and join on, or null for the system's choice (multicast
@@ -107,7 +109,10 @@ public final class UdpMulticastBus implements CanBus {
                 try {
                     f = PythonCanFormat.decode(buffer.array(), buffer.position());
                 } catch (IOException e) {
-                    continue; // not a CAN datagram: other traffic on the group is ignored
+                    // Not a CAN frame we can represent: counted and kept, never dropped without a trace (SPEC 5).
+                    undecodable++;
+                    lastUndecodable = e.getMessage() + " (from " + from + ")";
+                    continue;
                 }
                 if (f != null) {
                     return new ReceivedFrame(mono, now.getEpochSecond() * 1_000_000_000L + now.getNano(), f);
@@ -122,6 +127,12 @@ public final class UdpMulticastBus implements CanBus {
             selector.selectedKeys().clear();
         }
     }
+
+    @Override
+    public long undecodableFrames() { return undecodable; }
+
+    @Override
+    public String lastUndecodable() { return lastUndecodable; }
 
     @Override
     public void close() {

@@ -36,6 +36,42 @@ class TransportTest {
         assertThatThrownBy(() -> PythonCanFormat.decode(new byte[] {1, 2, 3}, 3)).hasMessageStartingWith("not a python-can datagram");
     }
 
+    /** SPEC 5: exact lengths (the reference's 9- and 40-byte Write Segments) and bit 31 as the extended flag. */
+    @Test
+    void pythonCanDatagramsOfAnyLengthAndWithBit31AreTakenAsTheyAre() throws Exception {
+        for (int len : new int[] {0, 9, 10, 40, 63, 64}) {
+            CanFrame f = CanFrame.fd(0x1E00_0582, true, new byte[len]);
+            byte[] d = PythonCanFormat.encode(f, 1.0);
+            assertThat(PythonCanFormat.decode(d, d.length)).isEqualTo(f);
+        }
+        byte[] d = PythonCanFormat.encode(CanFrame.fd(0x1E00_0582, true, new byte[9]), 1.0);
+        byte[] flagged = patchId(d, 0x9E00_0582L);
+        CanFrame got = PythonCanFormat.decode(flagged, flagged.length);
+        assertThat(got.id()).isEqualTo(0x1E00_0582);
+        assertThat(got.extended()).isTrue();
+        assertThat(got.length()).isEqualTo(9);
+    }
+
+    /** The same datagram with another arbitration_id (a python-can sender that sets bit 31). */
+    private static byte[] patchId(byte[] datagram, long id) throws Exception {
+        try (org.msgpack.core.MessageUnpacker u = org.msgpack.core.MessagePack.newDefaultUnpacker(datagram);
+             org.msgpack.core.MessageBufferPacker p = org.msgpack.core.MessagePack.newDefaultBufferPacker()) {
+            int n = u.unpackMapHeader();
+            p.packMapHeader(n);
+            for (int i = 0; i < n; i++) {
+                String key = u.unpackString();
+                p.packString(key);
+                org.msgpack.value.Value v = u.unpackValue();
+                if (key.equals("arbitration_id")) {
+                    p.packLong(id);
+                } else {
+                    p.packValue(v);
+                }
+            }
+            return p.toByteArray();
+        }
+    }
+
     @Test
     void socketCanFrameConversion() {
         for (CanFrame f : new CanFrame[] {FD29, FD11, CLASSIC}) {
@@ -81,6 +117,21 @@ class TransportTest {
             assertThat(b.receive(2_000_000_000L).frame()).isEqualTo(FD29);
             assertThat(a.receive(2_000_000_000L).frame()).isEqualTo(FD11);
             assertThat(a.receive(50_000_000L)).as("own frames never come back").isNull();
+        }
+    }
+
+    /** A datagram that is no CAN frame is counted and its reason kept, never dropped without a trace. */
+    @Test
+    void undecodableDatagramsAreCounted() throws Exception {
+        int port = 20000 + ThreadLocalRandom.current().nextInt(20000);
+        try (UdpMulticastBus b = new UdpMulticastBus(UdpMulticastBus.DEFAULT_GROUP_IPV4, port, "lo");
+             java.nio.channels.DatagramChannel raw = java.nio.channels.DatagramChannel.open(java.net.StandardProtocolFamily.INET)) {
+            raw.setOption(java.net.StandardSocketOptions.IP_MULTICAST_IF, java.net.NetworkInterface.getByName("lo"));
+            raw.send(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3}), new java.net.InetSocketAddress(UdpMulticastBus.DEFAULT_GROUP_IPV4, port));
+            raw.send(java.nio.ByteBuffer.wrap(PythonCanFormat.encode(FD29, 1.0)), new java.net.InetSocketAddress(UdpMulticastBus.DEFAULT_GROUP_IPV4, port));
+            assertThat(b.receive(2_000_000_000L).frame()).isEqualTo(FD29);
+            assertThat(b.undecodableFrames()).isEqualTo(1);
+            assertThat(b.lastUndecodable()).startsWith("not a python-can datagram");
         }
     }
 

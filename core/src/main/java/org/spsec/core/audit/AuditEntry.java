@@ -22,7 +22,7 @@ public record AuditEntry(String time, int participant, String state, String code
             case NodeEvent.RegisterWritten w -> new AuditEntry(time, w.participant(), state, null, "register-written",
                     String.format("register %02Xh written (%d bytes)", w.register(), w.length()));
             case NodeEvent.DataReceived d -> null;
-            case NodeEvent.Notice n -> null;
+            case NodeEvent.Notice n -> n.warning() ? new AuditEntry(time, n.participant(), state, null, "warning", n.detail()) : null;
         };
     }
 

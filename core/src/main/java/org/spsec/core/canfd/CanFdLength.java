@@ -1,6 +1,10 @@
 package org.spsec.core.canfd;
 
-/** The data lengths a CAN FD frame can have: 0..8, 12, 16, 20, 24, 32, 48, 64. */
+/**
+ * The data lengths a CAN FD controller can put on the wire: 0..8, 12, 16, 20, 24, 32, 48, 64.
+ * Senders that must pad use {@link #roundUp}; a received frame may have any length up to 64
+ * (vcan and python-can's UDP bus carry exact lengths).
+ */
 public final class CanFdLength {
     public static final int MAX = 64;
     private static final int[] ABOVE_8 = {12, 16, 20, 24, 32, 48, 64};
@@ -35,8 +39,9 @@ public final class CanFdLength {
         return -1;
     }
 
-    /** The data length code (DLC) of a legal length. */
+    /** The data length code (DLC) a controller would use for {@code len} bytes (rounded up to a legal length). */
     public static int dlc(int len) {
+        len = roundUp(len);
         if (len <= 8) {
             return len;
         }

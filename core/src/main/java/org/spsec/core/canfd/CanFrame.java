@@ -5,7 +5,10 @@ import org.spsec.core.bytes.Hex;
 
 /**
  * One CAN or CAN FD frame: identifier, 11/29-bit format, FD and bit-rate-switch flags, data.
- * Immutable; the data length is always legal for the frame type.
+ * Immutable. The data length is anything from 0 to 64 bytes (0 to 8 for classic CAN): a CAN FD
+ * controller pads to the next DLC length (12, 16, 20, 24, 32, 48, 64), but vcan and python-can's
+ * UDP bus carry the exact length the sender wrote, and the reference sends 9- and 40-byte frames
+ * (SPEC section 5). Received frames are handed up unchanged; see {@link CanFdLength}.
  */
 public final class CanFrame {
     public static final int MAX_STANDARD_ID = 0x7FF;
@@ -21,7 +24,7 @@ public final class CanFrame {
         if (id < 0 || id > (extended ? MAX_EXTENDED_ID : MAX_STANDARD_ID)) {
             throw new IllegalArgumentException(String.format("identifier %X out of range for a %d-bit ID", id, extended ? 29 : 11));
         }
-        if (fd ? !CanFdLength.isLegal(data.length) : data.length > 8) {
+        if (data.length > (fd ? CanFdLength.MAX : 8)) {
             throw new IllegalArgumentException("illegal " + (fd ? "CAN FD" : "classic CAN") + " data length " + data.length);
         }
         if (bitRateSwitch && !fd) {

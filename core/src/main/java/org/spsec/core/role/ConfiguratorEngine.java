@@ -253,7 +253,10 @@ public final class ConfiguratorEngine implements Endpoint {
         long counter = next;
         int canId = ControlId.session(type, counter, true, target).encode();
         byte[] body = cipher.seal(counter, canId, plaintext);
-        send(CanFrame.extended(canId, fill(body)));
+        // SPEC 7: Write Segments go unfilled (data + tag, e.g. 9 or 40 bytes), as the reference
+        // configurator sends them: the reference participant infers the data length from the frame
+        // length. Where a controller must pad, it does so itself; our receivers ignore any fill.
+        send(CanFrame.extended(canId, type == Cpmt.WRITE_SEGMENT ? body : fill(body)));
         next = counter + 1; // consumed even if no response comes (the participant stays silent on errors)
         awaiting = type;
         awaitingCounter = counter + 1;
@@ -485,7 +488,7 @@ public final class ConfiguratorEngine implements Endpoint {
         };
     }
 
-    /** Frames carry a legal CAN FD length; fill after the tag is ignored by receivers (SocketCAN fills with 00h). */
+    /** Requests other than Write Segments carry a legal CAN FD length; fill after the tag is ignored by receivers (SocketCAN fills with 00h). */
     private static byte[] fill(byte[] body) {
         int legal = CanFdLength.roundUp(body.length);
         return legal == body.length ? body : Arrays.copyOf(body, legal);

@@ -43,11 +43,19 @@ public sealed interface NodeEvent {
         }
     }
 
-    /** Something worth knowing that is no security event (a time answer discarded, a resynchronization). */
-    record Notice(long at, int participant, String detail) implements NodeEvent {
+    /**
+     * Something worth knowing that is no security event: a time answer discarded, a request this
+     * participant refused (with the reason it does not send on the wire), or, with
+     * {@code warning}, something an operator must look at (trust on first use).
+     */
+    record Notice(long at, int participant, String detail, boolean warning) implements NodeEvent {
+        public Notice(long at, int participant, String detail) {
+            this(at, participant, detail, false);
+        }
+
         @Override
         public String toString() {
-            return String.format("P%d note: %s", participant, detail);
+            return String.format("P%d %s: %s", participant, warning ? "WARNING" : "note", detail);
         }
     }
 

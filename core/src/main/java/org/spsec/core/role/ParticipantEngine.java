@@ -847,6 +847,11 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
         }
 
         @Override
+        public void sessionNotice(long now, String detail, boolean warning) {
+            outbox.report(new NodeEvent.Notice(now, id.value(), detail, warning));
+        }
+
+        @Override
         public void registerCommitted(long now, Register r, int length) {
             outbox.report(new NodeEvent.RegisterWritten(now, id.value(), r.code(), length));
         }

@@ -126,7 +126,7 @@ final class SessionServer {
         switch (id.type()) {
             case READ_INITIATE -> readInitiate(now, plaintext);
             case READ_SEGMENT -> readSegment();
-            case WRITE_INITIATE -> writeInitiate(plaintext);
+            case WRITE_INITIATE -> writeInitiate(now, plaintext);
             case WRITE_SEGMENT -> writeSegment(now, plaintext);
             case TERMINATE -> {
                 respond(Cpmt.TERMINATE, new byte[0], false);
@@ -200,11 +200,15 @@ final class SessionServer {
             return;
         }
         Register r = Register.ofCode(req.register());
-        if (RegisterAccess.read(req.register(), kind) != RegisterAccess.Refusal.NONE) {
-            return; // silent, as the reference; the Configurator knows the rules and explains
+        RegisterAccess.Refusal refusal = RegisterAccess.read(req.register(), kind);
+        if (refusal != RegisterAccess.Refusal.NONE) {
+            // Silent on the wire, as the reference; the Configurator knows the rules and explains.
+            refused(now, "read", req.register(), refusal.name());
+            return;
         }
         byte[] value = host.readRegister(r);
         if (value == null) {
+            refused(now, "read", req.register(), "NOT_SET (no value stored)");
             return;
         }
         readValue = value;
@@ -225,7 +229,13 @@ final class SessionServer {
         respond(Cpmt.READ_SEGMENT, chunk, true);
     }
 
-    private void writeInitiate(byte[] plaintext) {
+    /** A request refused without an answer on the wire: the host still hears what and why. */
+    private void refused(long now, String what, int register, String reason) {
+        host.sessionNotice(now, String.format("refused %s of %02Xh in a %s-key session: %s", what, register,
+                kind.name().toLowerCase(java.util.Locale.ROOT), reason.toLowerCase(java.util.Locale.ROOT).replace('_', ' ')), false);
+    }
+
+    private void writeInitiate(long now, byte[] plaintext) {
         RegisterHeader req;
         try {
             req = RegisterHeader.decode(plaintext);
@@ -233,8 +243,10 @@ final class SessionServer {
             return;
         }
         ParticipantRegisters regs = host.registers();
-        if (RegisterAccess.write(req.register(), req.length(), kind, regs.isInstalled(RootKeyKind.PROVISIONING),
-                regs.isInstalled(RootKeyKind.INTEGRATOR)) != RegisterAccess.Refusal.NONE) {
+        RegisterAccess.Refusal refusal = RegisterAccess.write(req.register(), req.length(), kind, regs.isInstalled(RootKeyKind.PROVISIONING),
+                regs.isInstalled(RootKeyKind.INTEGRATOR));
+        if (refusal != RegisterAccess.Refusal.NONE) {
+            refused(now, "write (" + req.length() + " bytes)", req.register(), refusal.name());
             return;
         }
         writeRegister = Register.ofCode(req.register());
@@ -251,6 +263,15 @@ final class SessionServer {
             status = host.registers().commit(writeRegister, writeBuffer);
             if (status == WriteStatus.OK) {
                 host.registerCommitted(now, writeRegister, writeBuffer.length);
+                long keyId = writeRegister == Register.INTEGRATOR_KEY_ID ? org.spsec.core.bytes.LittleEndian.getU32(writeBuffer, 0) : 0;
+                if (kind == RootKeyKind.ZERO && keyId != 0 && keyId != 0xFFFF_FFFFL) { // the real ID: the key is now in force
+                    // SPEC 8: an Integrator key installed in an unauthenticated session: trust on first use.
+                    host.sessionNotice(now, "trust on first use: the Integrator key was installed in an unauthenticated"
+                            + " Zero-key session (this device has no Provisioning key); anyone on the bus could have sent it."
+                            + " Verify its key ID with the integrator's key database.", true);
+                }
+            } else {
+                refused(now, "value", writeRegister.code(), "status " + status);
             }
             clearWrite();
         }

@@ -86,7 +86,10 @@ class MessageCodecTest {
         assertThat(CanFdLength.dlc(64)).isEqualTo(15);
         assertThat(CanFdLength.lengthOfDlc(9)).isEqualTo(12);
         assertThat(CanFdLength.isLegal(10)).isFalse();
-        assertThatThrownBy(() -> CanFrame.fd(0x181, false, new byte[10])).hasMessageContaining("illegal CAN FD data length 10");
+        assertThat(CanFrame.fd(0x181, false, new byte[10]).length()).as("any received length is kept").isEqualTo(10);
+        assertThat(CanFdLength.dlc(10)).as("a controller would pad 10 bytes to 12").isEqualTo(9);
+        assertThatThrownBy(() -> CanFrame.fd(0x181, false, new byte[65])).hasMessageContaining("illegal CAN FD data length 65");
+        assertThatThrownBy(() -> CanFrame.of(0x181, false, false, false, new byte[9])).hasMessageContaining("illegal classic CAN data length 9");
         assertThatThrownBy(() -> CanFrame.fd(0x800, false, new byte[8])).hasMessageContaining("out of range");
         assertThat(CanFrame.fd(0x181, false, new byte[] {1, 2}).toString()).isEqualTo("181##10102");
         assertThat(CanFrame.extended(0x12020A7B, new byte[0]).toString()).isEqualTo("12020A7B##1");

@@ -69,8 +69,8 @@ public final class Candump {
         try {
             if (fd) {
                 int flags = Integer.parseInt(m.group(6), 16);
-                if (!CanFdLength.isLegal(data.length)) {
-                    throw new CaptureFormatException(lineNo, "CAN FD frame with illegal length " + data.length);
+                if (data.length > CanFdLength.MAX) {
+                    throw new CaptureFormatException(lineNo, "CAN FD frame longer than 64 bytes (" + data.length + ")");
                 }
                 return new CapturedFrame(nanos, m.group(3), CanFrame.of(id, extended, true, (flags & 1) != 0, data));
             }
