@@ -281,6 +281,13 @@ public final class ConfigureCommand implements Runnable {
             long monitor = regs.containsKey(0x62) ? LittleEndian.getU32(regs.get(0x62), 0) : 0xFFFF_FFFFL;
             boolean sync = regs.containsKey(0x63) && regs.get(0x63)[0] == 1;
             PrintWriter out = spec.commandLine().getOut();
+            if (tofu) {
+                // SPEC 8: trust on first use. Loud, on standard error, before anything is sent.
+                spec.commandLine().getErr().println("spsec: WARNING: --tofu installs the Integrator key of P" + p.value()
+                        + " in an unauthenticated Zero-key session: anyone on the bus could do the same first."
+                        + " Do it on an isolated bus, and check the key ID the device reports afterwards.");
+                spec.commandLine().getErr().flush();
+            }
             ConfiguratorEngine cfg = new ConfiguratorEngine(algorithm(), new SecureRandom(), java.time.Duration.ofMillis(target.timeoutMillis));
             Commissioner commissioner = new Commissioner(cfg, integrator, seed,
                     List.of(new Commissioner.Target(p, prov, sync, timing, monitor)), 5);
