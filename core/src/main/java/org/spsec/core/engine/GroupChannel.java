@@ -17,8 +17,9 @@ import org.spsec.core.time.Timestamps;
  * acceptance window and replay checks (**Ours**: the reference skips them for heartbeats and broadcasts).
  *
  * <p>Allocation-free in steady state; not thread-safe (one per node, driven by its engine).
- * Opening checks, in order: structure, acceptance window, replay (query only), tag with the key of
- * the frame's window then the other slot; only a verified frame is marked in the replay guard.
+ * Opening checks, in order: structure, acceptance window, tag with the key of the frame's window
+ * then the other slot, replay (query only; so a tampered copy of an accepted frame is a forgery,
+ * not a replay); only a verified new frame is released and marked in the replay guard.
  */
 public final class GroupChannel implements AutoCloseable {
     /**
@@ -161,9 +162,6 @@ public final class GroupChannel implements AutoCloseable {
         if (t < Timestamps.MIN_KEYED) {
             return Verdict.UNVERIFIABLE;
         }
-        if (deliver && replay.seen(canId, t)) {
-            return Verdict.REPLAY;
-        }
         keys.prepare(now);
         long w = Timestamps.window(t);
         Aead first = keys.forWindow(w);
@@ -172,20 +170,28 @@ public final class GroupChannel implements AutoCloseable {
         }
         StampLayout.writeNonce(nonce, nonceLength, t, canId, seedSalt);
         StampLayout.writeAad(aad, canId, payloadLength);
-        boolean ok = verify(first, frame, off, body, payloadLength, out, outOff);
+        boolean ok = verify(first, frame, off, body, payloadLength);
         if (!ok) {
             // SPEC: a receiver whose first try fails tries the other slot (a sender may lag a roll-over).
             Aead other = keys.otherThan(w);
-            ok = other != null && verify(other, frame, off, body, payloadLength, out, outOff);
+            ok = other != null && verify(other, frame, off, body, payloadLength);
         }
         if (!ok) {
-            return Verdict.AUTH_FAILED;
+            return Verdict.AUTH_FAILED; // a tampered copy of an accepted frame is a forgery, not a replay
         }
-        openedTimestamp = t;
         if (!deliver) {
+            wipe(body);
+            openedTimestamp = t;
             return Verdict.OK;
         }
+        // Only a frame whose tag verifies can be a replay: the replay check comes after the tag.
+        if (replay.seen(canId, t)) {
+            wipe(body);
+            return Verdict.REPLAY;
+        }
+        release(frame, off, body, payloadLength, out, outOff);
         replay.mark(canId, t);
+        openedTimestamp = t;
         openedLength = payloadLength;
         return Verdict.OK;
     }
@@ -201,27 +207,31 @@ public final class GroupChannel implements AutoCloseable {
         keys.close();
     }
 
-    private boolean verify(Aead aead, byte[] frame, int off, int body, int payloadLength, byte[] out, int outOff) {
+    /** Checks the tag; in encrypt mode the plaintext is left in the private scratch buffer (see {@link #release}). */
+    private boolean verify(Aead aead, byte[] frame, int off, int body, int payloadLength) {
         int tagOff = off + body + StampLayout.HEADER_LENGTH;
         if (mode == StampMode.ENCRYPT) {
             // The padding is decrypted with the payload; only the payload is released.
-            if (!aead.open(nonce, 0, nonceLength, aad, 0, StampLayout.AAD_LENGTH, frame, off, body, scratch(body), 0, frame, tagOff)) {
-                return false;
-            }
-            if (out != null) {
-                System.arraycopy(scratch, 0, out, outOff, payloadLength);
-            }
-            Arrays.fill(scratch, 0, body, (byte) 0);
-            return true;
+            return aead.open(nonce, 0, nonceLength, aad, 0, StampLayout.AAD_LENGTH, frame, off, body, scratch(body), 0, frame, tagOff);
         }
         System.arraycopy(frame, off, aad, StampLayout.AAD_LENGTH, payloadLength);
-        if (!aead.verifyMac(nonce, 0, nonceLength, aad, 0, StampLayout.AAD_LENGTH + payloadLength, frame, tagOff)) {
-            return false;
-        }
-        if (out != null) {
+        return aead.verifyMac(nonce, 0, nonceLength, aad, 0, StampLayout.AAD_LENGTH + payloadLength, frame, tagOff);
+    }
+
+    /** Copies the verified payload to the caller and wipes the private copy. */
+    private void release(byte[] frame, int off, int body, int payloadLength, byte[] out, int outOff) {
+        if (mode == StampMode.ENCRYPT) {
+            System.arraycopy(scratch, 0, out, outOff, payloadLength);
+        } else {
             System.arraycopy(frame, off, out, outOff, payloadLength);
         }
-        return true;
+        wipe(body);
+    }
+
+    private void wipe(int body) {
+        if (mode == StampMode.ENCRYPT) {
+            Arrays.fill(scratch, 0, body, (byte) 0);
+        }
     }
 
     private static boolean clearPaddingIntact(byte[] frame, int from, int padding) {

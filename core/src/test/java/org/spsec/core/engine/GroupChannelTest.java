@@ -74,7 +74,13 @@ class GroupChannelTest {
             assertThat(rx.open(T - 151, ID, frame, 0, n, out, 0)).as("from the future").isEqualTo(Verdict.OUTSIDE_WINDOW);
             assertThat(rx.open(T, ID, frame, 0, 8, out, 0)).as("truncated").isEqualTo(Verdict.MALFORMED);
             assertThat(rx.open(T + 150, ID, frame, 0, n, out, 0)).as("first copy").isEqualTo(Verdict.OK);
+            byte[] before = out.clone();
             assertThat(rx.open(T + 10, ID, frame, 0, n, out, 0)).as("replayed").isEqualTo(Verdict.REPLAY);
+            assertThat(out).as("a replay releases nothing").isEqualTo(before);
+            byte[] flipped = frame.clone();
+            flipped[3] ^= 1;
+            assertThat(rx.open(T + 10, ID, flipped, 0, n, out, 0)).as("a tampered copy of an accepted frame is a forgery")
+                    .isEqualTo(Verdict.AUTH_FAILED);
             assertThat(rx.open(T, ID | 0x1000_0000, frame, 0, n, out, 0)).as("other ID, same low bits").isEqualTo(Verdict.AUTH_FAILED);
 
             byte[] badPadding = frame.clone();
