@@ -82,54 +82,79 @@ public final class MonitorCommand implements Callable<Integer> {
             long end = duration == null ? Long.MAX_VALUE : System.nanoTime() + TimeUnit.SECONDS.toNanos(duration);
             long nextSummary = System.nanoTime() + 10_000_000_000L;
             NonceCollisionCheck.Watch nonceWatch = new NonceCollisionCheck.Watch();
-            while (System.nanoTime() < end) {
-                ReceivedFrame r = canBus.receive(100_000_000L);
-                long now = System.nanoTime();
-                if (r != null) {
-                    if (cap != null) {
-                        cap.write(Candump.format(new CapturedFrame(r.wallNanos(), "rx", r.frame())) + "\n");
-                    }
-                    boolean wasAnchored = observer.anchored();
-                    Observer.Judgement j = observer.judge(r.monotonicNanos(), r.frame());
-                    counts.merge(j.verdict(), 1L, Long::sum);
-                    if (j.verdict() == Verdict.OK && j.kind().stamped()) {
-                        NonceCollisionCheck.Collision c = nonceWatch.observe(r.frame().id(), r.frame().extended());
-                        if (c != null) {
-                            out.printf("WARNING %s: these senders can reuse each other's nonces (SPEC section 6); give them identifiers"
-                                    + " that differ in their low 16 bits%n", c);
+            // SIGTERM or Ctrl-C: stop at a line boundary and close the capture, so it stays readable.
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+            Thread hook = new Thread(() -> {
+                stop.set(true);
+                try {
+                    stopped.await(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            Runtime.getRuntime().addShutdownHook(hook);
+            try {
+                while (System.nanoTime() < end && !stop.get()) {
+                    ReceivedFrame r = canBus.receive(100_000_000L);
+                    long now = System.nanoTime();
+                    if (r != null) {
+                        if (cap != null) {
+                            cap.write(Candump.format(new CapturedFrame(r.wallNanos(), "rx", r.frame())) + "\n");
+                        }
+                        boolean wasAnchored = observer.anchored();
+                        Observer.Judgement j = observer.judge(r.monotonicNanos(), r.frame());
+                        counts.merge(j.verdict(), 1L, Long::sum);
+                        if (j.verdict() == Verdict.OK && j.kind().stamped()) {
+                            NonceCollisionCheck.Collision c = nonceWatch.observe(r.frame().id(), r.frame().extended());
+                            if (c != null) {
+                                out.printf("WARNING %s: these senders can reuse each other's nonces (SPEC section 6); give them identifiers"
+                                        + " that differ in their low 16 bits%n", c);
+                            }
+                        }
+                        if (j.verdict() != Verdict.OK && j.verdict() != Verdict.UNVERIFIABLE) {
+                            out.printf("REJECTED %s on %X: %s%n", j.kind().label(), r.frame().id(), j.verdict().label());
+                        } else if (j.kind() == FrameKind.HEARTBEAT && j.verdict() == Verdict.OK) {
+                            ControlId c = ControlId.tryDecode(r.frame().id(), true);
+                            Seen s = participants.computeIfAbsent(c.participant(), k -> new Seen());
+                            s.lastHeartbeat = now;
+                            if (s.missing || s.status != c.b2()) {
+                                ParticipantState st = ParticipantState.ofCode(c.b2());
+                                out.printf("P%d heartbeat: %s%s%n", c.participant(), st == null ? "status " + c.b2() : st.name().toLowerCase(Locale.ROOT),
+                                        (c.b2() & 0x80) != 0 ? " (alert)" : "");
+                                s.status = c.b2();
+                                s.missing = false;
+                            }
+                        } else if (j.kind() == FrameKind.TIME_RESPONSE && j.verdict() == Verdict.OK && !wasAnchored) {
+                            out.println("anchored on a verified time response");
                         }
                     }
-                    if (j.verdict() != Verdict.OK && j.verdict() != Verdict.UNVERIFIABLE) {
-                        out.printf("REJECTED %s on %X: %s%n", j.kind().label(), r.frame().id(), j.verdict().label());
-                    } else if (j.kind() == FrameKind.HEARTBEAT && j.verdict() == Verdict.OK) {
-                        ControlId c = ControlId.tryDecode(r.frame().id(), true);
-                        Seen s = participants.computeIfAbsent(c.participant(), k -> new Seen());
-                        s.lastHeartbeat = now;
-                        if (s.missing || s.status != c.b2()) {
-                            ParticipantState st = ParticipantState.ofCode(c.b2());
-                            out.printf("P%d heartbeat: %s%s%n", c.participant(), st == null ? "status " + c.b2() : st.name().toLowerCase(Locale.ROOT),
-                                    (c.b2() & 0x80) != 0 ? " (alert)" : "");
-                            s.status = c.b2();
-                            s.missing = false;
+                    for (Map.Entry<Integer, Seen> e : participants.entrySet()) {
+                        Seen s = e.getValue();
+                        if (period > 0 && !s.missing && now - s.lastHeartbeat > period * 5 / 2) {
+                            s.missing = true;
+                            out.printf("P%d heartbeat MISSING for 2.5 cycles%n", e.getKey());
                         }
-                    } else if (j.kind() == FrameKind.TIME_RESPONSE && j.verdict() == Verdict.OK && !wasAnchored) {
-                        out.println("anchored on a verified time response");
                     }
-                }
-                for (Map.Entry<Integer, Seen> e : participants.entrySet()) {
-                    Seen s = e.getValue();
-                    if (period > 0 && !s.missing && now - s.lastHeartbeat > period * 5 / 2) {
-                        s.missing = true;
-                        out.printf("P%d heartbeat MISSING for 2.5 cycles%n", e.getKey());
+                    if (now >= nextSummary) {
+                        nextSummary = now + 10_000_000_000L;
+                        out.printf("summary: %s; %d participants heard%s%n", counts, participants.size(), undecodable(canBus));
                     }
+                    out.flush();
                 }
-                if (now >= nextSummary) {
-                    nextSummary = now + 10_000_000_000L;
-                    out.printf("summary: %s; %d participants heard%s%n", counts, participants.size(), undecodable(canBus));
-                }
+                out.printf("summary: %s; %d participants heard%s%n", counts, participants.size(), undecodable(canBus));
                 out.flush();
+                if (cap != null) {
+                    cap.flush();
+                }
+            } finally {
+                stopped.countDown();
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // the JVM is already shutting down: the hook waits for us
+                }
             }
-            out.printf("summary: %s; %d participants heard%s%n", counts, participants.size(), undecodable(canBus));
         } catch (IOException e) {
             throw new UserException("monitor: " + e.getMessage());
         }
