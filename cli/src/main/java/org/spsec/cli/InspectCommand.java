@@ -33,7 +33,11 @@ import picocli.CommandLine.Parameters;
             "Time is anchored on a verified time response found in the capture (its request random is in",
             "the capture too), or given with --timestamp TICKS --at CAPTURE_TIME --csalt HEX. Later frames are",
             "rebuilt from their 12-bit timestamps against the capture clock."},
-        footer = {"", "Verdicts: ok, auth-failed, replay, outside-window, malformed, unverifiable.", "",
+        footer = {"", "Verdicts: ok, auth-failed, replay, outside-window, malformed, unverifiable.",
+            "Input: candump logs (candump -l) and python-can's .log files (lines ending in R or T). A last line",
+            "cut off mid-way (no newline at the end of the file) is skipped and reported.",
+            "Exit status: 0 every frame judged was ok, 1 some frame was rejected (auth-failed, replay,",
+            "outside-window, malformed) or an error, 2 a usage error. --exit-zero keeps 0 for rejections.", "",
             "Examples:", "  spsec inspect --keys demo-out/keys.txt demo-out/capture.log",
             "  spsec inspect --keys keys.txt --json capture.log | jq 'select(.verdict != \"ok\")'"})
 public final class InspectCommand implements Callable<Integer> {
@@ -61,6 +65,9 @@ public final class InspectCommand implements Callable<Integer> {
 
     @Option(names = "--authenticate-only", description = "The network sends payloads in clear (authentication-only mode).")
     boolean authOnly;
+
+    @Option(names = "--exit-zero", description = "Exit 0 even when frames were rejected (errors still exit 1).")
+    boolean exitZero;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -105,18 +112,39 @@ public final class InspectCommand implements Callable<Integer> {
             counts.forEach((v, c) -> b.append(String.format("%s %d, ", v.label(), c)));
             out.printf("%n%d frames: %s%n", frames.size(), b.length() == 0 ? "none" : b.substring(0, b.length() - 2));
         }
-        return 0;
+        out.flush();
+        boolean rejected = counts.keySet().stream().anyMatch(v -> v != Verdict.OK && v != Verdict.UNVERIFIABLE);
+        return rejected && !exitZero ? 1 : 0;
     }
 
     private List<CapturedFrame> readCapture() {
         try (BufferedReader r = Files.newBufferedReader(capture, StandardCharsets.US_ASCII)) {
-            return Candump.read(r);
+            boolean complete = endsWithNewline(capture);
+            List<CapturedFrame> frames = Candump.read(r, complete);
+            if (!complete) {
+                spec.commandLine().getErr().println("spsec: note: " + capture
+                        + " ends in the middle of a line (a capture cut off); that last line was skipped");
+                spec.commandLine().getErr().flush();
+            }
+            return frames;
         } catch (NoSuchFileException e) {
             throw new UserException("no such file: " + capture);
         } catch (CaptureFormatException e) {
             throw new UserException(capture + ": " + e.getMessage());
         } catch (IOException e) {
             throw new UserException("cannot read " + capture + ": " + e.getMessage());
+        }
+    }
+
+    private static boolean endsWithNewline(Path file) throws IOException {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
+            long size = ch.size();
+            if (size == 0) {
+                return true;
+            }
+            java.nio.ByteBuffer last = java.nio.ByteBuffer.allocate(1);
+            ch.read(last, size - 1);
+            return last.get(0) == '\n';
         }
     }
 

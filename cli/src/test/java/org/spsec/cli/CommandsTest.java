@@ -27,15 +27,17 @@ class CommandsTest {
     @Test
     void inspectVerifiesTheDemoCaptureAndFlagsTheAttacks() {
         CliRun r = run("inspect", "--keys", tmp.resolve("d/keys.txt").toString(), tmp.resolve("d/capture.log").toString());
-        assertThat(r.code).as(r.err).isZero();
+        assertThat(r.code).as("the demo's attacks are rejected frames: exit 1").isEqualTo(1);
         assertThat(r.out).contains("frame").contains("time-response").contains("replay").contains("auth-failed");
+        assertThat(run("inspect", "--exit-zero", "--keys", tmp.resolve("d/keys.txt").toString(), tmp.resolve("d/capture.log").toString()).code)
+                .isZero();
         assertThat(r.out.lines().reduce((a, b) -> b).orElseThrow()).contains("frames: ok ");
     }
 
     @Test
     void inspectJsonHasOneObjectPerFrameWithTheRequiredFields() throws Exception {
         CliRun r = run("inspect", "--json", "--keys", tmp.resolve("d/keys.txt").toString(), tmp.resolve("d/capture.log").toString());
-        assertThat(r.code).isZero();
+        assertThat(r.code).isEqualTo(1);
         List<String> lines = r.out.lines().toList();
         assertThat(lines).hasSize(Files.readAllLines(tmp.resolve("d/capture.log")).size());
         assertThat(lines.get(0)).matches("\\{\"frame\":1,\"time\":\"[0-9.]+\",\"can_id\":\"[0-9A-F]+\",\"kind\":\"[a-z-]+\","
@@ -60,11 +62,29 @@ class CommandsTest {
                 .contains("needs --timestamp, --at and --csalt together");
     }
 
+    /** python-can's logger lines (direction after the data) and a capture cut off mid-line are read. */
+    @Test
+    void inspectReadsPythonCanLogsAndToleratesACutOffLastLine() throws Exception {
+        List<String> lines = Files.readAllLines(tmp.resolve("d/capture.log"));
+        String pythonCan = String.join("\n", lines.stream().map(l -> l + (l.hashCode() % 2 == 0 ? " R" : " T")).toList()) + "\n";
+        Path py = Files.writeString(tmp.resolve("python-can.log"), pythonCan);
+        CliRun a = run("inspect", "--exit-zero", "--keys", tmp.resolve("d/keys.txt").toString(), py.toString());
+        assertThat(a.code).as(a.err).isZero();
+        CliRun original = run("inspect", "--exit-zero", "--keys", tmp.resolve("d/keys.txt").toString(), tmp.resolve("d/capture.log").toString());
+        assertThat(a.out).isEqualTo(original.out);
+        String all = Files.readString(tmp.resolve("d/capture.log"));
+        Path cut = Files.writeString(tmp.resolve("cut.log"), all.substring(0, all.length() - 7)); // mid-way through the last line
+        CliRun c = run("inspect", "--exit-zero", "--keys", tmp.resolve("d/keys.txt").toString(), cut.toString());
+        assertThat(c.code).as(c.err).isZero();
+        assertThat(c.err).contains("ends in the middle of a line").contains("skipped");
+        assertThat(c.out.lines().reduce((x, y) -> y).orElseThrow()).startsWith((lines.size() - 1) + " frames:");
+    }
+
     @Test
     void inspectWithAManualAnchor() {
         CliRun r = run("inspect", "--keys", tmp.resolve("d/keys.txt").toString(), "--timestamp", "123", "--at", "0.0", "--csalt", "01020304",
                 tmp.resolve("d/capture.log").toString());
-        assertThat(r.code).isZero(); // a wrong anchor verifies nothing, but it is accepted and used
+        assertThat(r.code).isEqualTo(1); // a wrong anchor verifies nothing, but it is accepted and used
         assertThat(r.out).contains("outside-window");
     }
 

@@ -21,11 +21,12 @@ import org.spsec.core.canfd.CanFrame;
  * </pre>
  *
  * 11-bit identifiers have 3 hex digits, 29-bit ones 8. Remote frames ({@code #R}) are refused:
- * SPsec carries none.
+ * SPsec carries none. python-can's logger writes the same lines with a direction after the data
+ * ({@code  R} received, {@code  T} transmitted); it is accepted and ignored.
  */
 public final class Candump {
     private static final Pattern LINE = Pattern.compile(
-            "^\\((\\d+)\\.(\\d{6})\\)\\s+(\\S+)\\s+([0-9A-Fa-f]{3}|[0-9A-Fa-f]{8})(##([0-9A-Fa-f])|#)([0-9A-Fa-f]*)\\s*$");
+            "^\\((\\d+)\\.(\\d{6})\\)\\s+(\\S+)\\s+([0-9A-Fa-f]{3}|[0-9A-Fa-f]{8})(##([0-9A-Fa-f])|#)([0-9A-Fa-f]*)(?:\\s+[RT])?\\s*$");
     private static final HexFormat HEX = HexFormat.of().withUpperCase();
 
     private Candump() {}
@@ -82,14 +83,28 @@ public final class Candump {
 
     /** Reads a whole log; blank lines are skipped. */
     public static List<CapturedFrame> read(BufferedReader in) throws IOException, CaptureFormatException {
+        return read(in, true);
+    }
+
+    /**
+     * Reads a whole log. With {@code lastLineComplete} false (the file does not end with a
+     * newline: a capture cut off mid-line), the last line is skipped, since its data may be cut
+     * short and still parse.
+     */
+    public static List<CapturedFrame> read(BufferedReader in, boolean lastLineComplete) throws IOException, CaptureFormatException {
         List<CapturedFrame> out = new ArrayList<>();
         String line;
+        String pending = null;
         int n = 0;
         while ((line = in.readLine()) != null) {
-            n++;
-            if (!line.isBlank()) {
-                out.add(parse(line.strip(), n));
+            if (pending != null && !pending.isBlank()) {
+                out.add(parse(pending.strip(), n));
             }
+            n++;
+            pending = line;
+        }
+        if (pending != null && !pending.isBlank() && lastLineComplete) {
+            out.add(parse(pending.strip(), n));
         }
         return out;
     }
