@@ -105,14 +105,18 @@ class AttackTest {
         InMemoryParticipantStorage storage = new InMemoryParticipantStorage();
         Network keys = new Network(43, 0);
         storage.storeKey(keys.integrator);
+        byte[][] srs = new byte[16][];
+        byte[][] crs = new byte[16][];
+        java.util.Arrays.fill(srs, sr);
+        java.util.Arrays.fill(crs, cr);
         ParticipantEngine p = new ParticipantEngine(ParticipantConfig.defaults(P2), storage,
-                new HandshakeVectorTest.FixedRandom(sr, sr, sr, sr), 0, 1L << 30);
+                new HandshakeVectorTest.FixedRandom(srs), 0, 1L << 30);
         bus.attach("P2", p);
         // Every attempt (the Configurator retries a silent Hello) meets the same wrapping randoms.
-        ConfiguratorEngine cfg = new ConfiguratorEngine(AeadAlgorithm.AES_256_GCM, new HandshakeVectorTest.FixedRandom(cr, cr, cr, cr));
+        ConfiguratorEngine cfg = new ConfiguratorEngine(AeadAlgorithm.AES_256_GCM, new HandshakeVectorTest.FixedRandom(crs));
         SimNode c = bus.attach("configurator", cfg);
         bus.act(c, now -> cfg.open(now, P2, keys.integrator));
-        bus.runFor(Duration.ofMillis(500));
+        bus.runFor(Duration.ofMillis(2_000));
         ConfiguratorResult r = cfg.pollResult();
         assertThat(r.error()).isEqualTo(ConfiguratorError.PARTICIPANT_ABSENT); // the participant stays silent
         assertThat(bus.events()).anyMatch(e -> e.event().toString().contains("session counter would wrap"));

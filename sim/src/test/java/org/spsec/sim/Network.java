@@ -112,6 +112,16 @@ final class Network {
 
     /** With {@code attempts} per commissioning phase (raise it for very lossy links). */
     void commission(int syncId, int heartbeatTiming, long monitor, Duration limit, int attempts) {
+        commissionOnly(syncId, heartbeatTiming, monitor, limit, attempts);
+        assertThat(bus.runUntil(this::allSecure, Duration.ofSeconds(30), Duration.ofMillis(10)))
+                .as("every participant Secure: %s", states()).isTrue();
+    }
+
+    /**
+     * Commissions every participant without waiting for the whole group to be Secure at once
+     * (under continuous loss a missed heartbeat somewhere keeps some node in Warning).
+     */
+    void commissionOnly(int syncId, int heartbeatTiming, long monitor, Duration limit, int attempts) {
         List<Commissioner.Target> targets = new ArrayList<>();
         targets.add(new Commissioner.Target(ParticipantId.of(syncId), provisioning.get(syncId), true, heartbeatTiming, monitor));
         for (int p : engines.keySet()) {
@@ -133,8 +143,6 @@ final class Network {
         }, limit, Duration.ofMillis(1));
         assertThat(done).as("commissioning finished; log %s", c.log()).isTrue();
         assertThat(c.failures()).as("log %s", c.log()).isEmpty();
-        assertThat(bus.runUntil(this::allSecure, Duration.ofSeconds(30), Duration.ofMillis(10)))
-                .as("every participant Secure: %s", states()).isTrue();
     }
 
     /** Runs a Configurator operation list and returns its results once all are in. */

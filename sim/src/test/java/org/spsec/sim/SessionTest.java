@@ -164,7 +164,7 @@ class SessionTest {
         List<ConfiguratorResult> r = net.configure(now -> {
             net.configurator.open(now, P2, net.integrator);
             net.configurator.read(now, P2, Register.STATUS.code());
-        }, 2, Duration.ofSeconds(2));
+        }, 2, Duration.ofSeconds(60));
         assertThat(r.get(0).ok()).isTrue();
         assertThat(r.get(1).error()).isEqualTo(ConfiguratorError.TIMEOUT);
         assertThat(net.securityEvents(0x5E05)).extracting(e -> e.node().name()).isNotEmpty().containsOnly("P2");

@@ -133,7 +133,7 @@ class StateMachineTest {
         List<ConfiguratorResult> r = net.configure(now -> {
             net.configurator.open(now, P2, net.provisioning.get(2));
             net.configurator.write(now, P2, Register.INTEGRATOR_KEY.code(), new byte[32]);
-        }, 2, Duration.ofSeconds(3));
+        }, 2, Duration.ofSeconds(60));
         assertThat(r.get(0).ok()).isTrue();
         assertThat(r.get(1).error()).isEqualTo(ConfiguratorError.TIMEOUT);
         assertThat(r.get(1).message()).contains("Integrator key is already installed");

@@ -13,6 +13,11 @@ import org.spsec.core.time.AcceptanceWindow;
  * @param heartbeatTiming    register 61h code: 0 off, 1 8 s, 2 4 s, 3 2 s, 4 1 s, 5 500 ms, 6 250 ms
  * @param monitor            register 62h: up to four participant IDs, one per byte, or FFFFFFFFh for all
  * @param csaltPerSecureEntry Sync only: draw a new csalt at every entry to Secure (else once at start-up)
+ * @param referenceHabits    serve sessions as the reference participant does on the wire (SPEC 7):
+ *                           the counter exactly (no forward skip), a silent refusal of a read of an
+ *                           unset key ID, new ClientHellos ignored while a session runs, Write
+ *                           Segment lengths taken from the frame length. For testing Configurators
+ *                           against devices that behave like the reference; off by default.
  */
 public record ParticipantConfig(
         ParticipantId participant,
@@ -32,32 +37,40 @@ public record ParticipantConfig(
         Duration warningHold,
         Duration sustainedWarningAbort,
         Duration sessionInactivity,
-        Duration sessionOverall) {
+        Duration sessionOverall,
+        boolean referenceHabits) {
 
     /** Defaults of SPEC sections 9 and 10 for participant {@code id}. */
     public static ParticipantConfig defaults(ParticipantId id) {
         return new ParticipantConfig(id, AeadAlgorithm.AES_256_GCM, StampMode.ENCRYPT, AcceptanceWindow.DEFAULT,
                 4, 0, false, false, "spsec-java participant", "SN" + id.value(),
                 Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(30),
-                Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofSeconds(10));
+                Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofSeconds(10), false);
     }
 
     public ParticipantConfig withHeartbeat(int timing, long monitorRegister) {
         return new ParticipantConfig(participant, algorithm, stampMode, acceptanceWindow, timing, monitorRegister, syncRole,
                 csaltPerSecureEntry, deviceIdentification, serialNumber, timeRequestRetry, syncBroadcastPeriod, broadcastTimeout,
-                broadcastFailureAbort, warningHold, sustainedWarningAbort, sessionInactivity, sessionOverall);
+                broadcastFailureAbort, warningHold, sustainedWarningAbort, sessionInactivity, sessionOverall, referenceHabits);
     }
 
     public ParticipantConfig withSyncRole(boolean sync) {
         return new ParticipantConfig(participant, algorithm, stampMode, acceptanceWindow, heartbeatTiming, monitor, sync,
                 csaltPerSecureEntry, deviceIdentification, serialNumber, timeRequestRetry, syncBroadcastPeriod, broadcastTimeout,
-                broadcastFailureAbort, warningHold, sustainedWarningAbort, sessionInactivity, sessionOverall);
+                broadcastFailureAbort, warningHold, sustainedWarningAbort, sessionInactivity, sessionOverall, referenceHabits);
     }
 
     public ParticipantConfig withAlgorithm(AeadAlgorithm aead) {
         return new ParticipantConfig(participant, aead, stampMode, acceptanceWindow, heartbeatTiming, monitor, syncRole,
                 csaltPerSecureEntry, deviceIdentification, serialNumber, timeRequestRetry, syncBroadcastPeriod, broadcastTimeout,
-                broadcastFailureAbort, warningHold, sustainedWarningAbort, sessionInactivity, sessionOverall);
+                broadcastFailureAbort, warningHold, sustainedWarningAbort, sessionInactivity, sessionOverall, referenceHabits);
+    }
+
+    /** The same configuration serving sessions with the reference participant's habits (see {@code referenceHabits}). */
+    public ParticipantConfig withReferenceHabits(boolean habits) {
+        return new ParticipantConfig(participant, algorithm, stampMode, acceptanceWindow, heartbeatTiming, monitor, syncRole,
+                csaltPerSecureEntry, deviceIdentification, serialNumber, timeRequestRetry, syncBroadcastPeriod, broadcastTimeout,
+                broadcastFailureAbort, warningHold, sustainedWarningAbort, sessionInactivity, sessionOverall, habits);
     }
 
     /** Heartbeat period of a register 61h code in nanoseconds, or 0 when off. */

@@ -847,6 +847,9 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
         }
 
         @Override
+        public boolean referenceHabits() { return config.referenceHabits(); }
+
+        @Override
         public void sessionNotice(long now, String detail, boolean warning) {
             outbox.report(new NodeEvent.Notice(now, id.value(), detail, warning));
         }

@@ -32,6 +32,9 @@ interface SessionHost {
     /** A register write committed (all segments arrived and verified). */
     void registerCommitted(long now, Register r, int length);
 
+    /** Whether sessions follow the reference participant's habits on the wire ({@link ParticipantConfig#referenceHabits()}). */
+    boolean referenceHabits();
+
     /** Something for the host that is no security event (a refused request and why); a warning if {@code warning}. */
     void sessionNotice(long now, String detail, boolean warning);
 }

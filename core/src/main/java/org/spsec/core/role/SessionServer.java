@@ -102,7 +102,7 @@ final class SessionServer {
             return; // not in a session: nothing to answer
         }
         long counter = expected + ((id.counterByte() - (int) expected) & 0xFF);
-        if (counter - expected >= COUNTER_WINDOW) {
+        if (counter - expected >= (host.referenceHabits() ? 1 : COUNTER_WINDOW)) { // the reference accepts no skip
             host.sessionSecurityEvent(now, SecurityEvent.SESSION_MESSAGE_AUTH_FAILURE.code(), "session counter out of order");
             return;
         }
@@ -112,7 +112,9 @@ final class SessionServer {
         }
         int plaintextLength = switch (id.type()) {
             case READ_INITIATE, WRITE_INITIATE -> RegisterHeader.LENGTH;
-            case WRITE_SEGMENT -> writeBuffer == null ? -1 : Math.min(WRITE_SEGMENT_DATA, writeBuffer.length - writeReceived);
+            case WRITE_SEGMENT -> writeBuffer == null ? -1 : host.referenceHabits()
+                    ? lengthFromFrame(data.length, writeBuffer.length - writeReceived)
+                    : Math.min(WRITE_SEGMENT_DATA, writeBuffer.length - writeReceived);
             default -> 0;
         };
         byte[] plaintext = plaintextLength < 0 ? null : cipher.open(counter, frame.id(), data, plaintextLength);
@@ -150,7 +152,17 @@ final class SessionServer {
                     "ClientHello selector " + hello.selector() + (k == RootKeyKind.SEED ? " (Seed key sessions are refused)" : " has no installed key"));
             return;
         }
+        if (phase == Phase.AWAIT_CLIENT_FINISHED && hello.selector() == selector && Arrays.equals(hello.clientRandom(), clientRandom)) {
+            // The same ClientHello again (a duplicated frame, or a retry whose ServerHello was lost):
+            // answer it as before instead of starting over, or the Configurator's Finished would
+            // meet a new server random.
+            host.send(CanFrame.extended(ControlId.serverHello(host.participant()).encode(), new ServerHello(serverRandom).encode()));
+            return;
+        }
         if (phase != Phase.IDLE) {
+            if (host.referenceHabits()) {
+                return; // the reference ignores new ClientHellos until its session has timed out
+            }
             end(now, null, "replaced by a new ClientHello");
         }
         byte[] cr = hello.clientRandom();
@@ -207,6 +219,11 @@ final class SessionServer {
             return;
         }
         byte[] value = host.readRegister(r);
+        if (host.referenceHabits() && r.keyKind() != null && r.code() >= 0x41 && r.code() <= 0x43
+                && !host.registers().isInstalled(r.keyKind())) {
+            refused(now, "read", req.register(), "NOT_SET (an unset key ID, refused silently as the reference does)");
+            return;
+        }
         if (value == null) {
             refused(now, "read", req.register(), "NOT_SET (no value stored)");
             return;
@@ -227,6 +244,12 @@ final class SessionServer {
             readValue = null;
         }
         respond(Cpmt.READ_SEGMENT, chunk, true);
+    }
+
+    /** The reference's way: the data length of a Write Segment is the frame length less the tag. */
+    private static int lengthFromFrame(int frameLength, int remaining) {
+        int n = frameLength - Aead.TAG_LENGTH;
+        return n < 0 || n > Math.min(WRITE_SEGMENT_DATA, remaining) ? -1 : n;
     }
 
     /** A request refused without an answer on the wire: the host still hears what and why. */
