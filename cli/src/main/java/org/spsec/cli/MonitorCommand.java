@@ -34,7 +34,9 @@ import picocli.CommandLine.Option;
 /** {@code spsec monitor}: a passive observer on a live bus. */
 @Command(name = "monitor", mixinStandardHelpOptions = true,
         description = {"Watch a live bus with the Seed key, never sending: verify every frame, follow each",
-            "participant's heartbeat and status, report rejected frames and silent participants."},
+            "participant's heartbeat and status, report rejected frames and silent participants.",
+            "The clock is anchored on the first verified time response (its request must be seen too), or",
+            "by hand with --timestamp and --csalt; verified time responses and broadcasts re-anchor it."},
         footer = {"", "Example:", "  spsec monitor --keys site-keys.txt --bus udp:239.74.163.2:43113@lo --capture bus.log"})
 public final class MonitorCommand implements Callable<Integer> {
     @Option(names = "--bus", paramLabel = "BUS", defaultValue = "udp",
@@ -56,6 +58,12 @@ public final class MonitorCommand implements Callable<Integer> {
     @Option(names = "--duration", paramLabel = "S", description = "Stop after S seconds (default: run until Ctrl-C).")
     Long duration;
 
+    @Option(names = "--timestamp", paramLabel = "TICKS", description = "Manual anchor: the group time T now (with --csalt).")
+    Long timestamp;
+
+    @Option(names = "--csalt", paramLabel = "HEX", description = "Manual anchor: the csalt in force (4 bytes, with --timestamp).")
+    String csalt;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -73,11 +81,26 @@ public final class MonitorCommand implements Callable<Integer> {
         RootKey seed = CliInputs.seedKey(keys);
         Map<Integer, Seen> participants = new TreeMap<>();
         Map<Verdict, Long> counts = new EnumMap<>(Verdict.class);
+        if ((timestamp == null) != (csalt == null)) {
+            throw new UserException("a manual anchor needs --timestamp and --csalt together", SpsecMain.EXIT_USAGE);
+        }
+        org.spsec.core.keys.Csalt manualCsalt = null;
+        if (csalt != null) {
+            try {
+                manualCsalt = org.spsec.core.keys.Csalt.copyOf(org.spsec.core.bytes.Hex.parse(csalt.toLowerCase(java.util.Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw new UserException("--csalt: " + e.getMessage(), SpsecMain.EXIT_USAGE);
+            }
+        }
         try (CanBus canBus = CliInputs.openBus(bus, "monitor");
              Observer observer = new Observer(algorithm, seed, StampMode.ENCRYPT, TickRate.DEFAULT);
              Writer cap = capture == null ? null
                      : Files.newBufferedWriter(capture, StandardCharsets.US_ASCII, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
             out.printf("monitoring %s (passive; %s)%n", canBus.describe(), duration == null ? "Ctrl-C stops" : duration + " s");
+            if (timestamp != null) {
+                observer.anchor(timestamp, System.nanoTime(), manualCsalt);
+                out.println("anchored by hand (--timestamp, --csalt)");
+            }
             out.flush();
             long end = duration == null ? Long.MAX_VALUE : System.nanoTime() + TimeUnit.SECONDS.toNanos(duration);
             long nextSummary = System.nanoTime() + 10_000_000_000L;
@@ -125,6 +148,8 @@ public final class MonitorCommand implements Callable<Integer> {
                                 s.status = c.b2();
                                 s.missing = false;
                             }
+                        } else if (j.kind() == FrameKind.TIME_BROADCAST && j.verdict() == Verdict.OK && j.note() != null) {
+                            out.println(j.note());
                         } else if (j.kind() == FrameKind.TIME_RESPONSE && j.verdict() == Verdict.OK && !wasAnchored) {
                             out.println("anchored on a verified time response");
                         }

@@ -76,7 +76,7 @@ public final class SimulatedBus {
     private LinkFaults defaultFaults = LinkFaults.PERFECT;
     private java.util.function.UnaryOperator<CanFrame> tamper = f -> f;
     private boolean recording = true;
-    private java.util.function.Consumer<Captured> wireTap;
+    private final List<java.util.function.Consumer<Captured>> wireTaps = new ArrayList<>();
     private boolean busBusy;
     private long now;
     private long seq;
@@ -153,11 +153,11 @@ public final class SimulatedBus {
     public List<Captured> capture() { return capture; }
 
     /**
-     * Calls {@code tap} for every frame the moment it starts on the wire (with the time its
+     * Adds {@code tap}, called for every frame the moment it starts on the wire (with the time its
      * transmission will end, as in {@link #capture()}), for checkers that need the nodes' state
      * at that instant.
      */
-    public void setWireTap(java.util.function.Consumer<Captured> tap) { this.wireTap = tap; }
+    public void addWireTap(java.util.function.Consumer<Captured> tap) { wireTaps.add(tap); }
 
     public List<Reported> events() { return reported; }
 
@@ -357,13 +357,13 @@ public final class SimulatedBus {
         busBusy = true;
         busyNanos += duration;
         agenda.add(new Scheduled(end, seq++, Scheduled.BUS_FREE, null, null));
-        if (recording || wireTap != null) {
+        if (recording || !wireTaps.isEmpty()) {
             Captured c = new Captured(end, p.sender.name(), p.frame);
             if (recording) {
                 capture.add(c);
             }
-            if (wireTap != null) {
-                wireTap.accept(c);
+            for (var tap : wireTaps) {
+                tap.accept(c);
             }
         }
         boolean anyPerfect = false;

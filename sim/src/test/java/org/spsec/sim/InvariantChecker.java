@@ -70,7 +70,7 @@ final class InvariantChecker {
         this.seed = seed;
         this.syncName = syncName;
         this.engineOf = engineOf;
-        bus.setWireTap(this::onWire);
+        bus.addWireTap(this::onWire);
     }
 
     private void onWire(SimulatedBus.Captured c) {

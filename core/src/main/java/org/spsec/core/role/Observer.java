@@ -104,8 +104,11 @@ public final class Observer implements AutoCloseable {
             return new Judgement(FrameKind.TIME_RESPONSE, p, Verdict.AUTH_FAILED, null, "tag does not verify for the latest request");
         }
         requestRandoms[p] = null;
-        if (channel == null || !r.csalt().equals(csalt) || r.timestamp() > groupTime(time) + rate.ticks(1_000_000_000L)) {
-            anchor(r.timestamp(), time, r.csalt()); // first anchor, a new csalt (the Sync restarted) or a jump ahead
+        // First anchor, a new csalt (the Sync restarted), or an anchor that has gone off (a stale
+        // response taken earlier, drift): every verified response is the Sync's time, so re-anchor
+        // whenever it disagrees with ours by more than half the acceptance window.
+        if (channel == null || !r.csalt().equals(csalt) || Math.abs(r.timestamp() - groupTime(time)) > AcceptanceWindow.DEFAULT.ticks() / 2) {
+            anchor(r.timestamp(), time, r.csalt());
         }
         return new Judgement(FrameKind.TIME_RESPONSE, p, Verdict.OK, Arrays.copyOf(frame.data(), 12), "T and csalt");
     }
@@ -116,6 +119,9 @@ public final class Observer implements AutoCloseable {
         }
         frame.copyData(buf, 0);
         Verdict v = channel.open(groupTime(time), frame.id(), buf, 0, frame.length(), buf, 0);
+        if (v != Verdict.OK && kind == FrameKind.TIME_BROADCAST && reanchorOnBroadcast(time, frame)) {
+            return new Judgement(kind, pid, Verdict.OK, null, "re-anchored on this verified broadcast (the observer's clock was off)");
+        }
         if (v != Verdict.OK) {
             return new Judgement(kind, pid, v, null, null);
         }
@@ -133,6 +139,32 @@ public final class Observer implements AutoCloseable {
             }
         }
         return new Judgement(kind, pid, Verdict.OK, payload, null);
+    }
+
+    /**
+     * A broadcast outside this observer's window (its anchor is off: a stale response, drift, a
+     * monitor started long ago): if its tag verifies at a T within a few seconds of ours, the
+     * Sync's time in its payload becomes the new anchor. Forged broadcasts verify nowhere.
+     */
+    private boolean reanchorOnBroadcast(long time, CanFrame frame) {
+        long ours = groupTime(time);
+        for (int k = 0; k <= 40; k++) {
+            for (int sign : new int[] {1, -1}) {
+                if (k == 0 && sign < 0) {
+                    continue;
+                }
+                long around = ours + sign * k * 4096L;
+                frame.copyData(buf, 0);
+                if (channel.verifyOutsideWindow(around, frame.id(), buf, 0, frame.length()) == Verdict.OK) {
+                    long stampT = channel.openedTimestamp();
+                    lastBroadcast = stampT;
+                    anchorTicks = stampT;
+                    anchorTime = time;
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private void useCsalt(Csalt c) {
