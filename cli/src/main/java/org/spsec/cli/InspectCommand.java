@@ -34,14 +34,15 @@ import picocli.CommandLine.Parameters;
             "the capture too), or given with --timestamp TICKS --at CAPTURE_TIME --csalt HEX. Later frames are",
             "rebuilt from their 12-bit timestamps against the capture clock."},
         footer = {"", "Verdicts: ok, auth-failed, replay, outside-window, malformed, unverifiable.",
-            "Input: candump logs (candump -l) and python-can's .log files (lines ending in R or T). A last line",
-            "cut off mid-way (no newline at the end of the file) is skipped and reported.",
+            "Input: candump logs (candump -l), python-can's .log files (lines ending in R or T) and pcap",
+            "files of link type 227 (SocketCAN; as the demo and Wireshark write them), told apart by content.",
+            "A last line or packet cut off mid-way is skipped and reported.",
             "Exit status: 0 every frame judged was ok, 1 some frame was rejected (auth-failed, replay,",
             "outside-window, malformed) or an error, 2 a usage error. --exit-zero keeps 0 for rejections.", "",
             "Examples:", "  spsec inspect --keys demo-out/keys.txt demo-out/capture.log",
             "  spsec inspect --keys keys.txt --json capture.log | jq 'select(.verdict != \"ok\")'"})
 public final class InspectCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "CAPTURE", description = "candump log file.")
+    @Parameters(index = "0", paramLabel = "CAPTURE", description = "candump or python-can log file, or pcap (link type 227).")
     Path capture;
 
     @Option(names = "--keys", paramLabel = "FILE", required = true, description = "Key file with the Seed key and salt.")
@@ -118,6 +119,20 @@ public final class InspectCommand implements Callable<Integer> {
     }
 
     private List<CapturedFrame> readCapture() {
+        if (isPcap(capture)) {
+            try (java.io.InputStream in = new java.io.BufferedInputStream(Files.newInputStream(capture))) {
+                org.spsec.transport.capture.PcapReader.Result r = org.spsec.transport.capture.PcapReader.read(in, "pcap");
+                if (r.truncated()) {
+                    spec.commandLine().getErr().println("spsec: note: " + capture + " ends in the middle of a packet (a capture cut off); that packet was skipped");
+                    spec.commandLine().getErr().flush();
+                }
+                return r.frames();
+            } catch (CaptureFormatException e) {
+                throw new UserException(capture + ": " + e.getMessage());
+            } catch (IOException e) {
+                throw new UserException("cannot read " + capture + ": " + e.getMessage());
+            }
+        }
         try (BufferedReader r = Files.newBufferedReader(capture, StandardCharsets.US_ASCII)) {
             boolean complete = endsWithNewline(capture);
             List<CapturedFrame> frames = Candump.read(r, complete);
@@ -133,6 +148,16 @@ public final class InspectCommand implements Callable<Integer> {
             throw new UserException(capture + ": " + e.getMessage());
         } catch (IOException e) {
             throw new UserException("cannot read " + capture + ": " + e.getMessage());
+        }
+    }
+
+    private static boolean isPcap(Path file) {
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            return org.spsec.transport.capture.PcapReader.looksLikePcap(in.readNBytes(4));
+        } catch (NoSuchFileException e) {
+            throw new UserException("no such file: " + file);
+        } catch (IOException e) {
+            throw new UserException("cannot read " + file + ": " + e.getMessage());
         }
     }
 

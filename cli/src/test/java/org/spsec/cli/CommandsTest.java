@@ -80,6 +80,16 @@ class CommandsTest {
         assertThat(c.out.lines().reduce((x, y) -> y).orElseThrow()).startsWith((lines.size() - 1) + " frames:");
     }
 
+    /** The demo's pcap (link type 227) reads as the same frames as its candump log. */
+    @Test
+    void inspectReadsThePcapTheDemoWrote() {
+        CliRun log = run("inspect", "--exit-zero", "--keys", tmp.resolve("d/keys.txt").toString(), tmp.resolve("d/capture.log").toString());
+        CliRun pcap = run("inspect", "--exit-zero", "--keys", tmp.resolve("d/keys.txt").toString(), tmp.resolve("d/capture.pcap").toString());
+        assertThat(pcap.code).as(pcap.err).isZero();
+        // Same verdicts frame by frame (the interface column differs: "pcap" instead of the log's name).
+        assertThat(pcap.out.lines().reduce((a, b) -> b).orElseThrow()).isEqualTo(log.out.lines().reduce((a, b) -> b).orElseThrow());
+    }
+
     @Test
     void inspectWithAManualAnchor() {
         CliRun r = run("inspect", "--keys", tmp.resolve("d/keys.txt").toString(), "--timestamp", "123", "--at", "0.0", "--csalt", "01020304",

@@ -74,6 +74,27 @@ class CaptureTest {
         assertThat(b.get(45)).isEqualTo((byte) 0x05); // FDF | BRS
     }
 
+    @Test
+    void pcapReadsBackWhatPcapWriterWrote() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        CanFrame nonDlc = CanFrame.fd(0x1E00_0582, true, new byte[9]);
+        try (PcapWriter w = new PcapWriter(bytes)) {
+            w.write(FD29);
+            w.write(CLASSIC);
+            w.write(new CapturedFrame(1_700_000_001_000_000_000L, "can0", nonDlc));
+        }
+        byte[] all = bytes.toByteArray();
+        PcapReader.Result r = PcapReader.read(new java.io.ByteArrayInputStream(all), "can0");
+        assertThat(r.truncated()).isFalse();
+        assertThat(r.frames()).extracting(CapturedFrame::frame).containsExactly(FD29.frame(), CLASSIC.frame(), nonDlc);
+        assertThat(r.frames().get(0).timeNanos()).isEqualTo(FD29.timeNanos());
+        PcapReader.Result cut = PcapReader.read(new java.io.ByteArrayInputStream(java.util.Arrays.copyOf(all, all.length - 3)), "can0");
+        assertThat(cut.truncated()).isTrue();
+        assertThat(cut.frames()).hasSize(2);
+        assertThatThrownBy(() -> PcapReader.read(new java.io.ByteArrayInputStream(new byte[30]), "can0"))
+                .isInstanceOf(CaptureFormatException.class).hasMessage("packet 0: not a pcap file");
+    }
+
     /** Wireshark's reader agrees, where tshark is installed. */
     @Test
     void tsharkReadsThePcap() throws Exception {
