@@ -158,6 +158,12 @@ public final class ConfigureCommand implements Runnable {
             boolean text = reg == Register.CORE_VERSION || reg == Register.MAPPING_VERSION || reg == Register.DEVICE_IDENTIFICATION
                     || reg == Register.SERIAL_NUMBER;
             String shown = text ? "\"" + new String(r.value(), StandardCharsets.US_ASCII).replace("\0", "") + "\"" : Hex.of(r.value());
+            boolean keyId = reg == Register.PROVISIONING_KEY_ID || reg == Register.INTEGRATOR_KEY_ID || reg == Register.SEED_KEY_ID;
+            if (keyId && r.value().length == 4) {
+                long id = LittleEndian.getU32(r.value(), 0);
+                // 0: never installed (a reference device does not even answer such a read); FFFFFFFFh: erased
+                shown += id == 0 ? " (not installed)" : id == 0xFFFF_FFFFL ? " (erased)" : "";
+            }
             return String.format("%s %s: %s", r.operation(), reg == null ? "" : reg.toString().substring(4), shown);
         }
     }
