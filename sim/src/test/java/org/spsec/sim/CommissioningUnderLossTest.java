@@ -27,7 +27,7 @@ class CommissioningUnderLossTest {
             net.bus.setDefaultFaults(LinkFaults.lossy(0.30, Duration.ofMillis(5)));
             long t0 = net.bus.now();
             try {
-                net.commissionOnly(1, 4, 0xFFFF_FFFFL, Duration.ofSeconds(600), 10);
+                net.commissionOnly(1, 4, 0xFFFF_FFFFL, Duration.ofSeconds(1200), 20);
             } catch (AssertionError e) {
                 failed.add("seed " + seed + ": " + e.getMessage().lines().findFirst().orElse(""));
                 continue;

@@ -40,6 +40,8 @@ public final class Commissioner {
     private int outstanding;
     private ConfiguratorResult firstFailure;
     private byte[] integratorIdRead;
+    /** In the current phase, a refusal showed our Integrator key already installed. */
+    private boolean foundInstalled;
     private boolean finished;
 
     public Commissioner(ConfiguratorEngine configurator, RootKey integrator, RootKey seed, List<Target> targets, int attempts) {
@@ -72,7 +74,16 @@ public final class Commissioner {
         boolean terminateLost = r.operation().kind() == ConfiguratorResult.Operation.Kind.TERMINATE
                 && r.error() == ConfiguratorError.TIMEOUT;
         // A Terminate whose answer was lost still ends the session: the participant times out by itself.
-        if (!r.ok() && !terminateLost && firstFailure == null) {
+        // A ladder write refused because the Integrator key is installed, with the ID the participant
+        // reported: if it is ours, an earlier attempt got through and only its answers were lost.
+        boolean ourIntegratorInstalled = !r.ok() && r.error() == ConfiguratorError.REFUSED && r.value() != null
+                && r.value().length == 4 && LittleEndian.getU32(r.value(), 0) == integrator.id().unsigned();
+        if (ourIntegratorInstalled) {
+            integratorIdRead = r.value();
+            foundInstalled = true;
+        }
+        boolean skippedAfterIt = foundInstalled && r.error() == ConfiguratorError.NOT_OPEN;
+        if (!r.ok() && !terminateLost && !ourIntegratorInstalled && !skippedAfterIt && firstFailure == null) {
             firstFailure = r;
         }
         if (r.ok() && r.operation().kind() == ConfiguratorResult.Operation.Kind.READ
@@ -110,7 +121,7 @@ public final class Commissioner {
                 }
             }
             case INSTALL_INTEGRATOR -> {
-                log.add(t.id() + " Integrator key installed");
+                log.add(t.id() + (foundInstalled ? " Integrator key already installed (an earlier attempt got through)" : " Integrator key installed"));
                 run(now, Phase.INSTALL_SEED);
             }
             case INSTALL_SEED -> {
@@ -137,6 +148,7 @@ public final class Commissioner {
 
     private void run(long now, Phase p) {
         phase = p;
+        foundInstalled = false;
         Target t = targets.get(index);
         ParticipantId id = t.id();
         RootKey first = t.provisioning() == null ? RootKey.zero() : t.provisioning();

@@ -54,6 +54,13 @@ public final class ConfiguratorEngine implements Endpoint {
     private record Step(Operation op, RootKey key, byte[] value) {}
 
     /**
+     * Reads of a key ID (41h-43h) that go unanswered this often mean "not installed": the
+     * reference refuses a read of an unset ID silently (SPEC 7). Two, so one lost answer is not
+     * mistaken for it.
+     */
+    private static final int KEY_ID_ATTEMPTS = 2;
+
+    /**
      * Attempts per step before it fails (the first try included). A write needs two exchanges
      * (Initiate, Segment) and restarts from its Initiate after a silence, so at 30 % loss an
      * attempt succeeds a quarter of the time; sixteen make a failure rare (1 %), and the
@@ -89,6 +96,10 @@ public final class ConfiguratorEngine implements Endpoint {
     private boolean sawForgery;
     /** The session is being opened again for the current step (see {@link #reopen}). */
     private boolean reopening;
+    /** A retried Integrator-ladder write first reads 42h: the lost answer may have been to a write that took effect. */
+    private boolean verifyingLadder;
+    /** The next attempt writes without that check (the check itself went unanswered: the ID may be unset, which the reference refuses silently). */
+    private boolean skipLadderCheck;
     private int reopenHellos;
     private ByteArrayOutputStream readBuffer;
     private long readLength;
@@ -156,6 +167,8 @@ public final class ConfiguratorEngine implements Endpoint {
 
     private void start(long now, Step s) {
         attempt = 1;
+        skipLadderCheck = false;
+        verifyingLadder = false;
         begin(now, s);
     }
 
@@ -188,6 +201,16 @@ public final class ConfiguratorEngine implements Endpoint {
                 RegisterAccess.Refusal r = RegisterAccess.write(op.register(), op.length(), kind, false, false);
                 if (r != RegisterAccess.Refusal.NONE) {
                     fail(now, error(r), explain(r, op.register(), true), true);
+                    return;
+                }
+                boolean check = attempt > 1 && !skipLadderCheck && isLadder(op.register());
+                skipLadderCheck = false;
+                if (check) {
+                    // A retry of a write-once ladder write: the lost answer may belong to a write that
+                    // took effect (then every retry is refused silently). Read 42h first.
+                    verifyingLadder = true;
+                    readBuffer = new ByteArrayOutputStream();
+                    request(now, Cpmt.READ_INITIATE, new RegisterHeader(Register.INTEGRATOR_KEY_ID.code(), 4).encode(), RegisterHeader.LENGTH);
                     return;
                 }
                 writeOffset = 0;
@@ -365,6 +388,29 @@ public final class ConfiguratorEngine implements Endpoint {
         }
     }
 
+    private static boolean isLadder(int register) {
+        Register r = Register.ofCode(register);
+        return r != null && r.write() == Register.Write.INTEGRATOR_LADDER;
+    }
+
+    /** The Integrator key ID read before retrying a ladder write. */
+    private void ladderVerified(long now, byte[] id) {
+        verifyingLadder = false;
+        long installed = id.length == 4 ? LittleEndian.getU32(id, 0) : 0;
+        Operation op = current.op();
+        if (installed != 0 && installed != 0xFFFF_FFFFL) {
+            if (op.register() == Register.INTEGRATOR_KEY_ID.code() && Arrays.equals(id, current.value())) {
+                succeed(now, null); // the lost answer was to this very write: it took effect
+            } else {
+                fail(now, ConfiguratorError.REFUSED, String.format("the Integrator key is already installed (ID %08Xh);"
+                        + " it is write-once: a manufacturer reset is needed to replace it", installed), false, id.clone());
+            }
+            return;
+        }
+        writeOffset = 0;
+        request(now, Cpmt.WRITE_INITIATE, new RegisterHeader(op.register(), op.length()).encode(), RegisterHeader.LENGTH);
+    }
+
     private static boolean isKeyIdRegister(int register) {
         return register == Register.PROVISIONING_KEY_ID.code() || register == Register.INTEGRATOR_KEY_ID.code()
                 || register == Register.SEED_KEY_ID.code();
@@ -373,7 +419,8 @@ public final class ConfiguratorEngine implements Endpoint {
     private long header(long now, byte[] plaintext) {
         try {
             RegisterHeader h = RegisterHeader.decode(plaintext);
-            if (h.register() != current.op().register()) {
+            int expected = verifyingLadder ? Register.INTEGRATOR_KEY_ID.code() : current.op().register();
+            if (h.register() != expected) {
                 fail(now, ConfiguratorError.REFUSED, "participant answered for another register");
                 return -1;
             }
@@ -387,6 +434,10 @@ public final class ConfiguratorEngine implements Endpoint {
     private void continueRead(long now) {
         long remaining = readLength - readBuffer.size();
         if (remaining <= 0) {
+            if (verifyingLadder) {
+                ladderVerified(now, readBuffer.toByteArray());
+                return;
+            }
             succeed(now, readBuffer.toByteArray());
             return;
         }
@@ -467,11 +518,21 @@ public final class ConfiguratorEngine implements Endpoint {
                 phase = Phase.OPEN;
                 // SPEC 7, the counter rule: the unanswered request consumed its value; the next
                 // request uses the value right after it (`next` already points there). No skip.
-                boolean keyId = awaiting == Cpmt.READ_INITIATE && isKeyIdRegister(op.register());
-                if (keyId && !retry && !sawForgery) {
-                    // SPEC 7: the reference refuses a read of an unset key ID silently. Asked four
-                    // times without an answer, the ID is taken as not installed (0).
+                boolean keyId = awaiting == Cpmt.READ_INITIATE && isKeyIdRegister(op.register()) && op.kind() == Operation.Kind.READ;
+                if (keyId && attempt >= KEY_ID_ATTEMPTS && !sawForgery) {
+                    // SPEC 7: the reference refuses a read of an unset key ID silently. Asked twice
+                    // without an answer, the ID is taken as not installed (0).
                     succeed(now, LittleEndian.u32(KeyId.INVALID.unsigned()));
+                } else if (verifyingLadder && !sawForgery) {
+                    // 42h unanswered: unset (refused silently) or lost. Write in a new session, unchecked.
+                    verifyingLadder = false;
+                    skipLadderCheck = true;
+                    attempt++;
+                    if (kind == RootKeyKind.ZERO) {
+                        begin(now, current);
+                    } else {
+                        reopen(now);
+                    }
                 } else if (retry && !sawForgery && kind == RootKeyKind.ZERO) {
                     // The Zero key is public: a nonce of its session protects nothing, so the step is
                     // retried in the same session at the next counter value, as the reference expects.
@@ -514,8 +575,13 @@ public final class ConfiguratorEngine implements Endpoint {
      * the write-once slot with the wrong key). A later OPEN starts afresh.
      */
     private void fail(long now, ConfiguratorError error, String message, boolean local) {
+        fail(now, error, message, local, null);
+    }
+
+    /** @param value what the participant reported that explains the failure (the installed Integrator key ID), or null */
+    private void fail(long now, ConfiguratorError error, String message, boolean local, byte[] value) {
         Operation failed = current.op();
-        results.add(new ConfiguratorResult(now, failed, false, null, error, message));
+        results.add(new ConfiguratorResult(now, failed, false, value, error, message));
         current = null;
         if (phase != Phase.OPEN) {
             closeSession();
