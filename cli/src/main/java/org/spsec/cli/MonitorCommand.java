@@ -118,8 +118,13 @@ public final class MonitorCommand implements Callable<Integer> {
             });
             Runtime.getRuntime().addShutdownHook(hook);
             try {
+                long undecodableShown = 0;
                 while (System.nanoTime() < end && !stop.get()) {
                     ReceivedFrame r = canBus.receive(100_000_000L);
+                    if (SpsecMain.debug(spec) && canBus.undecodableFrames() > undecodableShown) {
+                        undecodableShown = canBus.undecodableFrames();
+                        out.printf("undecodable frame on the bus (%d so far): %s%n", undecodableShown, canBus.lastUndecodable());
+                    }
                     long now = System.nanoTime();
                     if (r != null) {
                         if (cap != null) {

@@ -148,7 +148,8 @@ abstract class NodeCommand implements Callable<Integer> {
             long undecodableAt = 0;
             while (!stop.await(50, TimeUnit.MILLISECONDS) && System.nanoTime() < end && runner.running()) {
                 long bad = canBus.undecodableFrames();
-                if (bad > undecodableShown && System.nanoTime() - undecodableAt > 10_000_000_000L) {
+                // With --debug every new one is shown at once (its reason); else a count every 10 s at most.
+                if (bad > undecodableShown && (SpsecMain.debug(spec) || System.nanoTime() - undecodableAt > 10_000_000_000L)) {
                     out.printf("P%d bus: %d undecodable frame%s so far (last: %s)%n", pid, bad, bad == 1 ? "" : "s", canBus.lastUndecodable());
                     out.flush();
                     undecodableShown = bad;

@@ -31,6 +31,11 @@ public final class SpsecMain implements Runnable {
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT, description = "Print stack traces of errors.")
     boolean debug;
 
+    /** Whether --debug was given (for commands that log more with it). */
+    static boolean debug(picocli.CommandLine.Model.CommandSpec spec) {
+        return spec.root().userObject() instanceof SpsecMain m && m.debug;
+    }
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 

@@ -61,4 +61,30 @@ class MonitorShutdownTest {
         }
         assertThat(Files.readString(tmp.resolve("out.txt"))).contains("summary:");
     }
+
+    /** A datagram on the bus that is no CAN frame: counted in the summary, and with --debug shown at once with its reason. */
+    @Test
+    void undecodableDatagramsAreShown() throws Exception {
+        Path keys = tmp.resolve("keys2.txt");
+        assertThat(SpsecMain.execute(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()),
+                "keys", "generate", keys.toString())).isZero();
+        int port = 30000 + ThreadLocalRandom.current().nextInt(20000);
+        Thread noise = new Thread(() -> {
+            try (java.nio.channels.DatagramChannel raw = java.nio.channels.DatagramChannel.open(java.net.StandardProtocolFamily.INET)) {
+                raw.setOption(java.net.StandardSocketOptions.IP_MULTICAST_IF, java.net.NetworkInterface.getByName("lo"));
+                for (int i = 0; i < 40; i++) {
+                    raw.send(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3}), new java.net.InetSocketAddress("239.74.163.2", port));
+                    Thread.sleep(100);
+                }
+            } catch (Exception ignored) {
+                // the test judges what the monitor printed
+            }
+        });
+        noise.start();
+        CliRun r = CliRun.of("--debug", "monitor", "--keys", keys.toString(), "--bus", "udp:239.74.163.2:" + port + "@lo", "--duration", "3");
+        noise.join();
+        assertThat(r.code).as(r.err).isZero();
+        assertThat(r.out).containsPattern("undecodable frame on the bus \\(\\d+ so far\\): not a python-can datagram");
+        assertThat(r.out).containsPattern("summary: .*; \\d+ undecodable frames? \\(last: not a python-can datagram");
+    }
 }

@@ -80,6 +80,18 @@ class ReferenceHabitsTest {
         assertThat(net.storage.get(3).loadRegister(Register.HEARTBEAT_TIMING.code())).containsExactly(4);
     }
 
+    /** {@code provision --tofu}: a reference-like device without a Provisioning key gets its Integrator key in a Zero-key session, with the warning. */
+    @Test
+    void aReferenceLikeDeviceWithoutAProvisioningKeyIsCommissionedOnTrustOnFirstUse() {
+        Network net = referenceLike(73, 2);
+        net.storage.get(2).eraseKey(org.spsec.core.keys.RootKeyKind.PROVISIONING);
+        net.reboot(2);
+        net.provisioning.put(2, null); // the Commissioner then opens Zero-key sessions for the Integrator key
+        net.commission(1, 4, 0xFFFF_FFFFL, Duration.ofSeconds(120));
+        assertThat(net.allSecure()).isTrue();
+        assertThat(net.events(NodeEvent.Notice.class, x -> x.node() == net.node(2))).anyMatch(NodeEvent.Notice::warning);
+    }
+
     /** A lost response in a keyed session: the step is retried in a new session once the old one has timed out. */
     @Test
     void aSilenceInAKeyedSessionIsRetriedInANewSessionNotAtASkippedCounter() {
