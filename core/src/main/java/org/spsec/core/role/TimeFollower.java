@@ -60,6 +60,9 @@ final class TimeFollower {
     private String doubtCause;
     /** Per sender identifier: when its last verified frame was judged, and the direction (-1 behind, 0 in window, +1 ahead). */
     private final Map<Integer, long[]> votes = new HashMap<>();
+    /** A broadcast moving the clock back more than this waits for the next one to agree. */
+    static final long BACK_STEP_CONFIRM_NANOS = 1_000_000L;
+    private boolean backStepPending;
 
     TimeFollower(TimeLine timeLine, SecureRandom random, long windowNanos) {
         this.timeLine = timeLine;
@@ -164,12 +167,26 @@ final class TimeFollower {
 
     // ---------------------------------------------------------------- broadcasts
 
-    /** A verified, in-window time broadcast: re-anchors the clock on it (forward only), and clears doubt. */
+    /**
+     * A verified, in-window time broadcast: re-anchors the clock on it (newer broadcasts only),
+     * and clears doubt. The Sync's time at sending is applied as it is, without a delay estimate
+     * (SPEC 9). A delivery delay can only make a broadcast look older, so a broadcast that would
+     * move the clock back by more than {@value #BACK_STEP_CONFIRM_NANOS} ns is taken as delayed
+     * (this host read it late) unless the next broadcast agrees; then the clock follows the
+     * later one. A clock that runs fast is corrected one broadcast later; one late read never
+     * puts the node behind.
+     */
     void verifiedBroadcast(long now, long syncTicks) {
         refinementsLeft = 0; // the Sync's own time is in: nothing left to refine
         if (syncTicks > lastAppliedBroadcast) {
-            lastAppliedBroadcast = syncTicks;
-            timeLine.set(syncTicks, now); // the Sync's time at sending: no delay estimate added (SPEC 9)
+            long back = timeLine.rate().nanos(timeLine.groupTime(now) - syncTicks);
+            if (back > BACK_STEP_CONFIRM_NANOS && !backStepPending) {
+                backStepPending = true; // wait for a second opinion
+            } else {
+                backStepPending = false;
+                lastAppliedBroadcast = syncTicks;
+                timeLine.set(syncTicks, now);
+            }
         }
         clearDoubt();
     }
