@@ -20,7 +20,6 @@ import org.spsec.core.engine.GroupChannel;
 import org.spsec.core.engine.TimeResponseAuth;
 import org.spsec.core.engine.Verdict;
 import org.spsec.core.keys.Csalt;
-import org.spsec.core.keys.KeyDerivation;
 import org.spsec.core.keys.RootKey;
 import org.spsec.core.keys.RootKeyKind;
 import org.spsec.core.model.ParticipantId;

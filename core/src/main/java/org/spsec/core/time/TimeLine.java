@@ -97,8 +97,6 @@ public final class TimeLine {
         return rate.ticks(1_000_000_000L);
     }
 
-    public GroupClock clock() { return clock; }
-
     public TickRate rate() { return clock.rate(); }
 
     /** The group time T at {@code nowNanos} as this node sees it. */
