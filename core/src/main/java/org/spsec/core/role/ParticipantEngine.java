@@ -258,8 +258,7 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
                 sendTimeRequest(now); // own time still in doubt: keep asking
             } else if (channel != null && time.wantsRefinement() && !registers.syncRole()
                     && state != ParticipantState.CONFIGURATION) {
-                byte[] r = time.newRefinement(now);
-                send(CanFrame.extended(ControlId.timeRequest(id).encode(), new TimeRequest(r).encode()));
+                sendRequestFrame(time.newRefinement(now));
                 timers.set(Timer.TIME_REQUEST, now + REFINE_INTERVAL_NANOS);
             }
         }
@@ -332,9 +331,12 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
     }
 
     private void sendTimeRequest(long now) {
-        byte[] r = time.newRequest(now);
-        send(CanFrame.extended(ControlId.timeRequest(id).encode(), new TimeRequest(r).encode()));
+        sendRequestFrame(time.newRequest(now));
         timers.set(Timer.TIME_REQUEST, now + nanos(config.timeRequestRetry()));
+    }
+
+    private void sendRequestFrame(byte[] random) {
+        send(CanFrame.extended(ControlId.timeRequest(id).encode(), new TimeRequest(random).encode()));
     }
 
     /**
