@@ -249,8 +249,9 @@ public final class ConfiguratorEngine implements Endpoint {
      * A keyed session whose last request went unanswered is not used again: if the participant
      * did answer and only the answer was lost, the next counter value carried that answer, and
      * sending on it would reuse a nonce under the session key; skipping it is what the reference
-     * participant does not accept (SPEC 7). So the step is retried in a new session (a new key),
-     * opened after the participant's own inactivity time-out.
+     * participant does not accept (SPEC 7). So the step is retried in a new session (a new key):
+     * a ClientHello goes out at once (ours answers it), and more follow ({@link #REOPEN_WAITS})
+     * until the reference participant's own inactivity time-out has ended the old session.
      */
     private void reopen(long now) {
         closeSession();
