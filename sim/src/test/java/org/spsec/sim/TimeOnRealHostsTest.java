@@ -164,4 +164,23 @@ class TimeOnRealHostsTest {
         assertThat(Math.abs(refined)).isLessThanOrEqualTo(5);
         assertThat(g.checker.violations()).isEmpty();
     }
+
+    /** Two data units in one tick: the second waits a tick for its own T, and submit accepts both. */
+    @Test
+    void framesSubmittedInOneTickAreAcceptedAndLeaveInOrder() {
+        ChaosGroup g = new ChaosGroup(970, 2, 0, HostLatency.NONE);
+        g.bus.runFor(Duration.ofSeconds(2));
+        boolean[] accepted = new boolean[3];
+        g.bus.act(g.nodes.get(2), now -> {
+            for (int i = 0; i < 3; i++) {
+                accepted[i] = g.engine(2).submit(now, 0x102, false, new byte[] {(byte) i});
+            }
+        });
+        g.bus.runFor(Duration.ofMillis(10));
+        assertThat(accepted).containsOnly(true);
+        assertThat(g.bus.events()).filteredOn(r -> r.node() == g.nodes.get(1) && r.event() instanceof NodeEvent.DataReceived d && d.canId() == 0x102)
+                .extracting(r -> ((NodeEvent.DataReceived) r.event()).payload()[0]).containsExactly((byte) 0, (byte) 1, (byte) 2);
+        g.checker.check();
+        assertThat(g.checker.violations()).isEmpty();
+    }
 }

@@ -84,7 +84,6 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
     private boolean channelAsSync;
     private Csalt csalt = Csalt.NONE;
     private boolean requestTimeoutReported;
-    private boolean flushing;
     private long firstBroadcastFailure = TimerTable.NONE;
     private boolean syncMissing;
     private int lastEventCode;
@@ -160,7 +159,8 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
             return false;
         }
         ownDataIds.add(key(canId, extended));
-        return sealAndSend(now, canId, extended, payload);
+        sealAndSend(now, canId, extended, payload);
+        return true;
     }
 
     /**
@@ -628,20 +628,20 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
      * sealed (two frames in one tick, or a clock re-anchored backwards), queues the frame until
      * it is. Frames leave in the order they were submitted.
      */
-    private boolean sealAndSend(long now, int canId, boolean extended, byte[] payload) {
-        if (!pendingSends.isEmpty() && !flushing) {
+    private void sealAndSend(long now, int canId, boolean extended, byte[] payload) {
+        if (!pendingSends.isEmpty() || !trySeal(now, canId, extended, payload)) {
             pendingSends.add(new Pending(canId, extended, payload.clone()));
-            return true;
         }
+    }
+
+    /** Seals at the time line's next T and sends; false (and the pending timer set) when T is not after the mark yet. */
+    private boolean trySeal(long now, int canId, boolean extended, byte[] payload) {
         long t = timeLine.groupTime(now);
         if (extended && canId == ControlId.TIME_BROADCAST_ID) {
             payload = new TimeBroadcast(t, 0).encode(); // the payload's T is the stamp's, even after a wait
         }
         int len = channel.seal(t, canId, payload, 0, payload.length, scratch, 0);
         if (len == GroupChannel.SAME_TICK) {
-            if (!flushing) {
-                pendingSends.add(new Pending(canId, extended, payload.clone()));
-            }
             timers.set(Timer.PENDING_SEND, timeLine.nanosWhenClaimable(now));
             return false;
         }
@@ -650,17 +650,12 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
     }
 
     private void flushPending(long now) {
-        flushing = true;
-        try {
-            while (!pendingSends.isEmpty() && channel != null) {
-                Pending p = pendingSends.peek();
-                if (!sealAndSend(now, p.canId(), p.extended(), p.payload())) {
-                    return; // the next tick; the timer is set
-                }
-                pendingSends.poll();
+        while (!pendingSends.isEmpty() && channel != null) {
+            Pending p = pendingSends.peek();
+            if (!trySeal(now, p.canId(), p.extended(), p.payload())) {
+                return; // the next tick; the timer is set
             }
-        } finally {
-            flushing = false;
+            pendingSends.poll();
         }
     }
 
