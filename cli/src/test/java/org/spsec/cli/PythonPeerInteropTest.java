@@ -2,9 +2,7 @@ package org.spsec.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -14,11 +12,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
-import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -51,25 +46,8 @@ class PythonPeerInteropTest {
     @TempDir
     Path tmp;
 
-    private final List<Proc> processes = new ArrayList<>();
+    private final List<ChildProcess> processes = new ArrayList<>();
     private String ns;
-
-    private record Proc(String name, Process process, List<String> lines, Thread reader) {
-        boolean saw(Predicate<String> p) {
-            return lines.stream().anyMatch(p);
-        }
-
-        String text() {
-            return name + ":\n  " + String.join("\n  ", lines);
-        }
-
-        /** Waits for the process to exit and for its output to be read to the end. */
-        boolean finish(long seconds) throws InterruptedException {
-            boolean exited = process.waitFor(seconds, TimeUnit.SECONDS);
-            reader.join(5_000);
-            return exited;
-        }
-    }
 
     /** One frame of the peer's log. */
     private record Frame(boolean tx, int id, int length, String hex) {
@@ -93,20 +71,20 @@ class PythonPeerInteropTest {
                 .filter(l -> l.startsWith("provisioning_")).reduce("", (a, l) -> a + l + "\n"));
         String bus = bus();
 
-        Proc sync = java("sync", "sync", "--store", tmp.resolve("s1").toString(), "--id", "1", "--keys", keys.toString(),
+        ChildProcess sync = java("sync", "sync", "--store", tmp.resolve("s1").toString(), "--id", "1", "--keys", keys.toString(),
                 "--bus", bus, "--duration", "600");
-        Proc p2 = java("P2", "participant", "--store", tmp.resolve("p2").toString(), "--id", "2", "--keys",
+        ChildProcess p2 = java("P2", "participant", "--store", tmp.resolve("p2").toString(), "--id", "2", "--keys",
                 provisioningOnly.toString(), "--bus", bus, "--duration", "600");
-        assertThat(await(() -> sync.saw(l -> l.contains("waiting -> secure")), 120_000)).as(sync.text()).isTrue();
+        assertThat(ChildProcess.await(() -> sync.saw(l -> l.contains("waiting -> secure")), 120_000)).as(sync.text()).isTrue();
         // The start line comes once the warm-up is over and the bus is open.
-        assertThat(await(() -> p2.saw(l -> l.startsWith("P2 on ")), 120_000)).as(p2.text()).isTrue();
+        assertThat(ChildProcess.await(() -> p2.saw(l -> l.startsWith("P2 on ")), 120_000)).as(p2.text()).isTrue();
         Thread.sleep(500);
         assertThat(p2.lines()).as("a participant without a Seed key waits in factory state")
                 .noneMatch(l -> l.contains("-> secure"));
 
         Path log = tmp.resolve("configurator-frames.log");
         long t0 = System.nanoTime();
-        Proc cfg = peer("peer-configurator", "configurator", "--id", "2", "--keys", keys.toString(), "--log", log.toString());
+        ChildProcess cfg = peer("peer-configurator", "configurator", "--id", "2", "--keys", keys.toString(), "--log", log.toString());
         assertThat(cfg.finish(180)).as(cfg.text()).isTrue();
         long commissionMillis = (System.nanoTime() - t0) / 1_000_000;
         assertThat(cfg.process().exitValue()).as("%s%n%s", cfg.text(), p2.text()).isZero();
@@ -120,7 +98,7 @@ class PythonPeerInteropTest {
 
         // With a Seed key it asks our Sync for the time and goes Secure.
         long t1 = System.nanoTime();
-        assertThat(await(() -> p2.saw(l -> l.contains("waiting -> secure")), 120_000)).as("%s%n%s", p2.text(), sync.text()).isTrue();
+        assertThat(ChildProcess.await(() -> p2.saw(l -> l.contains("waiting -> secure")), 120_000)).as("%s%n%s", p2.text(), sync.text()).isTrue();
         long secureMillis = (System.nanoTime() - t1) / 1_000_000;
         assertThat(p2.lines()).as(p2.text()).noneMatch(l -> l.matches("P2 event 5E0[1-5]h.*"));
 
@@ -149,14 +127,14 @@ class PythonPeerInteropTest {
         String bus = bus();
         Path state = tmp.resolve("p3-state.json");
         Path peerLog = tmp.resolve("p3-frames.log");
-        Proc p3 = peer("peer-P3", "participant", "--id", "3", "--keys", keys.toString(), "--state", state.toString(),
+        ChildProcess p3 = peer("peer-P3", "participant", "--id", "3", "--keys", keys.toString(), "--state", state.toString(),
                 "--log", peerLog.toString());
-        assertThat(await(() -> p3.saw(l -> l.equals("READY participant P3")), 60_000)).as(p3.text()).isTrue();
+        assertThat(ChildProcess.await(() -> p3.saw(l -> l.equals("READY participant P3")), 60_000)).as(p3.text()).isTrue();
         Path config = tmp.resolve("p3.conf");
         Files.writeString(config, "61=05\n62=01020000\n63=01\n");
 
         long t0 = System.nanoTime();
-        Proc provision = java("provision", "configure", "provision", "--id", "3", "--keys", keys.toString(), "--config",
+        ChildProcess provision = java("provision", "configure", "provision", "--id", "3", "--keys", keys.toString(), "--config",
                 config.toString(), "--bus", bus, "--timeout", "250");
         assertThat(provision.finish(240)).as(provision.text()).isTrue();
         long provisionMillis = (System.nanoTime() - t0) / 1_000_000;
@@ -184,13 +162,13 @@ class PythonPeerInteropTest {
                 .allMatch(f -> List.of(9, 12, 16, 40).contains(f.length()));
 
         // Discovery of a fresh factory-state peer: the unset key IDs, refused silently, are "not installed".
-        Proc p4 = peer("peer-P4", "participant", "--id", "4", "--keys", keys.toString(), "--state",
+        ChildProcess p4 = peer("peer-P4", "participant", "--id", "4", "--keys", keys.toString(), "--state",
                 tmp.resolve("p4-state.json").toString(), "--log", tmp.resolve("p4-frames.log").toString());
-        assertThat(await(() -> p4.saw(l -> l.equals("READY participant P4")), 60_000)).as(p4.text()).isTrue();
+        assertThat(ChildProcess.await(() -> p4.saw(l -> l.equals("READY participant P4")), 60_000)).as(p4.text()).isTrue();
         long t1 = System.nanoTime();
         // 100 ms per response (the default): our Configurator asks an unset key ID 16 times before it
         // takes the silence as "not installed", and both unset IDs must fit the peer's 10 s session.
-        Proc discover = java("discover", "configure", "discover", "--id", "4", "--bus", bus);
+        ChildProcess discover = java("discover", "configure", "discover", "--id", "4", "--bus", bus);
         assertThat(discover.finish(120)).as(discover.text()).isTrue();
         long discoverMillis = (System.nanoTime() - t1) / 1_000_000;
         assertThat(discover.process().exitValue()).as("%s%n%s", discover.text(), p4.text()).isZero();
@@ -215,11 +193,11 @@ class PythonPeerInteropTest {
         // Provisioning session) but does not send it: the write is applied, its answer lost. Our
         // Configurator may not go on in that session (SPEC 7), and the peer, like the reference,
         // ignores ClientHellos until its 1 s inactivity time-out: the step is redone in a new session.
-        Proc p5 = peer("peer-P5", "participant", "--id", "5", "--keys", keys.toString(), "--state", state.toString(),
+        ChildProcess p5 = peer("peer-P5", "participant", "--id", "5", "--keys", keys.toString(), "--state", state.toString(),
                 "--log", tmp.resolve("p5-frames.log").toString(), "--lose-response", "3");
-        assertThat(await(() -> p5.saw(l -> l.equals("READY participant P5")), 60_000)).as(p5.text()).isTrue();
+        assertThat(ChildProcess.await(() -> p5.saw(l -> l.equals("READY participant P5")), 60_000)).as(p5.text()).isTrue();
         long t0 = System.nanoTime();
-        Proc provision = java("provision", "configure", "provision", "--id", "5", "--keys", keys.toString(), "--bus", bus(),
+        ChildProcess provision = java("provision", "configure", "provision", "--id", "5", "--keys", keys.toString(), "--bus", bus(),
                 "--timeout", "250");
         assertThat(provision.finish(240)).as(provision.text()).isTrue();
         long millis = (System.nanoTime() - t0) / 1_000_000;
@@ -355,49 +333,24 @@ class PythonPeerInteropTest {
 
     private final int port = 30000 + ThreadLocalRandom.current().nextInt(20000);
 
-    private Proc java(String name, String... args) throws IOException {
+    private ChildProcess java(String name, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns, ProcessHandle.current().info().command().orElse("java"),
                 "--sun-misc-unsafe-memory-access=allow", "-cp", System.getProperty("java.class.path"), SpsecMain.class.getName()));
         cmd.addAll(List.of(args));
         return start(name, cmd);
     }
 
-    private Proc peer(String name, String... args) throws IOException {
+    private ChildProcess peer(String name, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns, "/usr/bin/python3", "-u", peerScript().toString()));
         cmd.addAll(List.of(args));
         cmd.addAll(List.of("--group", GROUP, "--port", Integer.toString(port)));
         return start(name, cmd);
     }
 
-    private Proc start(String name, List<String> cmd) throws IOException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        List<String> lines = new CopyOnWriteArrayList<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                String l;
-                while ((l = r.readLine()) != null) {
-                    lines.add(l);
-                }
-            } catch (IOException ignored) {
-                // the process ended
-            }
-        }, "output of " + name);
-        reader.setDaemon(true);
-        reader.start();
-        Proc proc = new Proc(name, p, lines, reader);
+    private ChildProcess start(String name, List<String> cmd) throws IOException {
+        ChildProcess proc = ChildProcess.start(name, cmd);
         processes.add(proc);
         return proc;
-    }
-
-    private static boolean await(BooleanSupplier condition, long millis) throws InterruptedException {
-        long end = System.currentTimeMillis() + millis;
-        while (System.currentTimeMillis() < end) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            Thread.sleep(50);
-        }
-        return condition.getAsBoolean();
     }
 
     private void requireNamespace() throws Exception {
@@ -420,10 +373,10 @@ class PythonPeerInteropTest {
 
     @AfterEach
     void stopAllAndDeleteNamespace() throws Exception {
-        for (Proc p : processes) {
+        for (ChildProcess p : processes) {
             p.process().destroy();
         }
-        for (Proc p : processes) {
+        for (ChildProcess p : processes) {
             if (!p.process().waitFor(5, TimeUnit.SECONDS)) {
                 p.process().destroyForcibly();
                 p.process().waitFor(5, TimeUnit.SECONDS);
