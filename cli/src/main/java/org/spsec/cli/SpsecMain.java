@@ -45,6 +45,8 @@ public final class SpsecMain implements Runnable {
     }
 
     public static void main(String[] args) {
+        // One line at start-up when AES would run on secret-indexed tables (no AES intrinsics).
+        org.spsec.runtime.CryptoPlatform.aesWarning().ifPresent(w -> System.err.println("spsec: warning: " + w));
         System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
     }
 

@@ -27,6 +27,8 @@ final class AesGcm implements Aead {
     private final byte[] keystream = new byte[BATCH_BLOCKS * 16];
     private final byte[] encryptedJ0 = new byte[16];
     private final byte[] fullTag = new byte[16];
+    /** Bytes of {@link #keystream} written since the last wipe. */
+    private int keystreamDirty;
     private boolean closed;
 
     AesGcm(byte[] key32) {
@@ -54,6 +56,7 @@ final class AesGcm implements Aead {
         ctr(in, inOff, len, out, outOff, firstBatch);
         authenticate(aad, aadOff, aadLen, out, outOff, len);
         System.arraycopy(fullTag, 0, tag, tagOff, TAG_LENGTH);
+        wipe();
     }
 
     @Override
@@ -63,11 +66,22 @@ final class AesGcm implements Aead {
         deriveJ0(nonce, nonceOff, nonceLen);
         int firstBatch = keystreamBatch(0, len);
         authenticate(aad, aadOff, aadLen, in, inOff, len);
-        if (!ConstantTime.equals(fullTag, 0, tag, tagOff, TAG_LENGTH)) {
-            return false;
+        boolean ok = ConstantTime.equals(fullTag, 0, tag, tagOff, TAG_LENGTH);
+        if (ok) {
+            ctr(in, inOff, len, out, outOff, firstBatch);
         }
-        ctr(in, inOff, len, out, outOff, firstBatch);
-        return true;
+        // After a failed open fullTag holds the right tag for the forged input: never keep it.
+        wipe();
+        return ok;
+    }
+
+    /** Clears what one operation leaves behind: keystream, E(K, J0), the full tag, the GHASH state. */
+    private void wipe() {
+        Arrays.fill(keystream, 0, keystreamDirty, (byte) 0);
+        keystreamDirty = 0;
+        Arrays.fill(encryptedJ0, (byte) 0);
+        Arrays.fill(fullTag, (byte) 0);
+        ghash.reset();
     }
 
     @Override
@@ -135,6 +149,7 @@ final class AesGcm implements Aead {
         }
         try {
             aes.update(counters, 0, blocks * 16, keystream, 0);
+            keystreamDirty = Math.max(keystreamDirty, blocks * 16);
         } catch (ShortBufferException e) {
             throw new IllegalStateException(e);
         }

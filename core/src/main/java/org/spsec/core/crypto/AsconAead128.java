@@ -51,6 +51,7 @@ final class AsconAead128 implements Aead {
         xorByte(len - p, 0x01);
         finish();
         System.arraycopy(fullTag, 0, tag, tagOff, TAG_LENGTH);
+        wipe();
     }
 
     @Override
@@ -82,7 +83,14 @@ final class AsconAead128 implements Aead {
             System.arraycopy(plain, 0, out, outOff, len);
         }
         Arrays.fill(plain, 0, len, (byte) 0);
+        wipe(); // after a failed open fullTag holds the right tag for the forged input
         return ok;
+    }
+
+    /** Clears what one operation leaves behind: the full tag and the permutation state. */
+    private void wipe() {
+        Arrays.fill(fullTag, (byte) 0);
+        x0 = x1 = x2 = x3 = x4 = 0;
     }
 
     @Override

@@ -38,6 +38,7 @@ final class ChaCha20Poly1305 implements Aead {
         xorKeystream(in, inOff, len, out, outOff);
         tag(aad, aadOff, aadLen, out, outOff, len);
         System.arraycopy(fullTag, 0, tag, tagOff, TAG_LENGTH);
+        wipe();
     }
 
     @Override
@@ -45,11 +46,24 @@ final class ChaCha20Poly1305 implements Aead {
                         byte[] in, int inOff, int len, byte[] out, int outOff, byte[] tag, int tagOff) {
         start(nonce, nonceOff, nonceLen);
         tag(aad, aadOff, aadLen, in, inOff, len);
-        if (!ConstantTime.equals(fullTag, 0, tag, tagOff, TAG_LENGTH)) {
-            return false;
+        boolean ok = ConstantTime.equals(fullTag, 0, tag, tagOff, TAG_LENGTH);
+        if (ok) {
+            xorKeystream(in, inOff, len, out, outOff);
         }
-        xorKeystream(in, inOff, len, out, outOff);
-        return true;
+        // After a failed open fullTag holds the right tag for the forged input: never keep it.
+        wipe();
+        return ok;
+    }
+
+    /**
+     * Clears what one operation leaves behind: the last keystream block (block 0 is the Poly1305
+     * one-time key), the working state, the full tag and Poly1305's keys and accumulator.
+     */
+    private void wipe() {
+        Arrays.fill(block, (byte) 0);
+        Arrays.fill(working, 0);
+        Arrays.fill(fullTag, (byte) 0);
+        poly.destroy();
     }
 
     @Override
@@ -58,8 +72,7 @@ final class ChaCha20Poly1305 implements Aead {
         Arrays.fill(key, 0);
         Arrays.fill(state, 0);
         Arrays.fill(working, 0);
-        Arrays.fill(block, (byte) 0);
-        poly.destroy();
+        wipe();
     }
 
     /** Sets up the state for this nonce and keys Poly1305 with block 0 (RFC 8439, 2.6). */
