@@ -12,13 +12,13 @@ import picocli.CommandLine.Parameters;
 /** {@code spsec audit}: the hash-chained audit log. */
 @Command(name = "audit", description = "Work with hash-chained audit logs.", mixinStandardHelpOptions = true,
         subcommands = {AuditCommand.Verify.class})
-public final class AuditCommand implements Runnable {
+public final class AuditCommand implements java.util.concurrent.Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    public Integer call() {
+        return SpsecMain.missingSubcommand(spec);
     }
 
     @Command(name = "verify", mixinStandardHelpOptions = true,
@@ -43,7 +43,7 @@ public final class AuditCommand implements Runnable {
             } catch (NoSuchFileException e) {
                 throw new UserException("no such file: " + file);
             } catch (IOException e) {
-                throw new UserException("cannot read " + file + ": " + e.getMessage());
+                throw new UserException("cannot read " + file + ": " + CliInputs.reason(e, file));
             }
             if (r.intact()) {
                 spec.commandLine().getOut().printf("%s: intact, %d lines chain%n", file, r.lines());

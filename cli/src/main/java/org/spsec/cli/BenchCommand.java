@@ -8,13 +8,13 @@ import picocli.CommandLine.Option;
 /** {@code spsec bench}: measurements that are not JMH benchmarks. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure the simulator at scale (JMH benchmarks: bench/run).",
         subcommands = {BenchCommand.Scale.class})
-public final class BenchCommand implements Runnable {
+public final class BenchCommand implements java.util.concurrent.Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    public Integer call() {
+        return SpsecMain.missingSubcommand(spec);
     }
 
     @Command(name = "scale", mixinStandardHelpOptions = true,

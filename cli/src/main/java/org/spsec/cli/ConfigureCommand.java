@@ -1,10 +1,7 @@
 package org.spsec.cli;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.List;
@@ -35,13 +32,13 @@ import picocli.CommandLine.Parameters;
         description = "Act as the Configurator: discover, provision, read and write registers, reset.",
         subcommands = {ConfigureCommand.Discover.class, ConfigureCommand.Provision.class, ConfigureCommand.Read.class,
             ConfigureCommand.Write.class, ConfigureCommand.Reset.class})
-public final class ConfigureCommand implements Runnable {
+public final class ConfigureCommand implements java.util.concurrent.Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    public Integer call() {
+        return SpsecMain.missingSubcommand(spec);
     }
 
     /** Options every configure subcommand takes. */
@@ -53,13 +50,14 @@ public final class ConfigureCommand implements Runnable {
         @Option(names = "--id", paramLabel = "N", required = true, description = "The participant to configure, 1..127.")
         int id;
 
-        @Option(names = "--keys", paramLabel = "FILE", description = "Key file (SPEC section 12) with the keys the session needs.")
-        Path keys;
+        @Option(names = "--keys", paramLabel = "FILE",
+                description = "Key file (SPEC section 12) with the keys the session needs; repeatable (e.g. group.keys and device-2.keys).")
+        List<Path> keys = new java.util.ArrayList<>();
 
         @Option(names = "--aead", paramLabel = "NAME", defaultValue = "aes-256-gcm", description = "The network's AEAD (default: ${DEFAULT-VALUE}).")
         String aead;
 
-        @Option(names = "--timeout", paramLabel = "MS", defaultValue = "100", description = "Time-out per response in ms (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--timeout", paramLabel = "MS", defaultValue = "100", description = "Time-out per response in ms, 1..60000 (default: ${DEFAULT-VALUE}).")
         long timeoutMillis;
     }
 
@@ -75,11 +73,15 @@ public final class ConfigureCommand implements Runnable {
             if (!ParticipantId.isValid(target.id)) {
                 throw new UserException("--id must be 1..127, got " + target.id, SpsecMain.EXIT_USAGE);
             }
+            if (target.timeoutMillis < 1 || target.timeoutMillis > 60_000) {
+                throw new UserException("--timeout must be 1..60000 ms, got " + target.timeoutMillis, SpsecMain.EXIT_USAGE);
+            }
+            CliInputs.busSpec(target.bus);
             return ParticipantId.of(target.id);
         }
 
         Map<RootKeyKind, RootKey> keys() {
-            return target.keys == null ? Map.of() : CliInputs.keyFile(target.keys);
+            return target.keys.isEmpty() ? Map.of() : CliInputs.keyFiles(target.keys);
         }
 
         RootKey key(String kind) {
@@ -263,7 +265,8 @@ public final class ConfigureCommand implements Runnable {
             description = {"Commission one participant: the Integrator key in a Provisioning session (or, with --tofu,",
                 "a Zero-key session where the device has no Provisioning key), then the Seed key and the",
                 "configuration registers (--config lines REG=HEX, e.g. 61=04, 62=ffffffff, 63=01) in an Integrator session."},
-            footer = {"", "Example:", "  spsec configure provision --id 2 --keys site-keys.txt --config p2.conf"})
+            footer = {"", "Examples:", "  spsec configure provision --id 2 --keys site-keys/group.keys --keys site-keys/device-2.keys --config p2.conf",
+                "  spsec configure provision --id 2 --keys lab-keys.txt"})
     static final class Provision extends Sub {
         @Option(names = "--config", paramLabel = "FILE", description = "Configuration registers, one REG=HEX per line (# comments).")
         Path config;
@@ -279,8 +282,8 @@ public final class ConfigureCommand implements Runnable {
             RootKey seed = k.get(RootKeyKind.SEED);
             RootKey prov = tofu ? null : k.get(RootKeyKind.PROVISIONING);
             if (integrator == null || seed == null || (!tofu && prov == null)) {
-                throw new UserException("provision needs --keys with the integrator and seed keys"
-                        + (tofu ? "" : " and the device's provisioning key (or --tofu)"), SpsecMain.EXIT_USAGE);
+                throw new UserException("provision needs --keys with the integrator and seed keys (group.keys)"
+                        + (tofu ? "" : " and the device's provisioning key (device-N.keys), or --tofu"), SpsecMain.EXIT_USAGE);
             }
             Map<Integer, byte[]> regs = readConfig();
             int timing = regs.containsKey(0x61) ? regs.get(0x61)[0] : 4;
@@ -328,14 +331,7 @@ public final class ConfigureCommand implements Runnable {
             if (config == null) {
                 return regs;
             }
-            List<String> lines;
-            try {
-                lines = Files.readAllLines(config, StandardCharsets.US_ASCII);
-            } catch (NoSuchFileException e) {
-                throw new UserException("no such file: " + config);
-            } catch (IOException e) {
-                throw new UserException("cannot read " + config + ": " + e.getMessage());
-            }
+            List<String> lines = CliInputs.smallTextFile(config, 64 * 1024).lines().toList();
             for (int i = 0; i < lines.size(); i++) {
                 String l = lines.get(i).strip();
                 if (l.isEmpty() || l.startsWith("#")) {

@@ -45,12 +45,15 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
         if (minutes < 1 || minutes > 120) {
             throw new UserException("--minutes must be 1..120, got " + minutes, SpsecMain.EXIT_USAGE);
         }
+        if (out != null) {
+            CliInputs.outputDirectory(out, "--out"); // before the run, not after minutes of it
+        }
         boolean live = !plain && System.console() != null && System.console().isTerminal();
         try {
             GroupDemo.Outcome outcome = GroupDemo.run(participants + 1, minutes, random(), spec.commandLine().getOut(), live, out);
             return outcome.passed() ? 0 : SpsecMain.EXIT_FAILURE;
         } catch (IOException e) {
-            throw new UserException("cannot write to " + out + ": " + e.getMessage());
+            throw new UserException("cannot write to " + out + ": " + CliInputs.reason(e, out));
         }
     }
 

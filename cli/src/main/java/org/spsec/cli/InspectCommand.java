@@ -1,14 +1,12 @@
 package org.spsec.cli;
 
-import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -17,11 +15,11 @@ import org.spsec.core.crypto.AeadAlgorithm;
 import org.spsec.core.engine.StampMode;
 import org.spsec.core.engine.Verdict;
 import org.spsec.core.keys.Csalt;
-import org.spsec.core.keys.RootKey;
 import org.spsec.core.role.Observer;
 import org.spsec.core.time.TickRate;
 import org.spsec.transport.capture.Candump;
 import org.spsec.transport.capture.CaptureFormatException;
+import org.spsec.transport.capture.CaptureReader;
 import org.spsec.transport.capture.CapturedFrame;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -79,23 +77,28 @@ public final class InspectCommand implements Callable<Integer> {
         if ((timestamp != null || at != null || csalt != null) && (timestamp == null || at == null || csalt == null)) {
             throw new UserException("a manual anchor needs --timestamp, --at and --csalt together", SpsecMain.EXIT_USAGE);
         }
-        List<CapturedFrame> frames = readCapture();
-        RootKey seed = CliInputs.seedKey(keys);
+        long anchorAt = at == null ? 0 : parseTime(at);
+        Csalt anchorCsalt = csalt == null ? null : parseCsalt(csalt);
         PrintWriter out = spec.commandLine().getOut();
         Map<Verdict, Integer> counts = new EnumMap<>(Verdict.class);
-        try (Observer observer = new Observer(algorithm, seed, authOnly ? StampMode.AUTHENTICATE_ONLY : StampMode.ENCRYPT, TickRate.DEFAULT)) {
+        int n = 0;
+        // Frame by frame: memory stays bounded whatever the capture's length (or lack of newlines).
+        try (CaptureReader frames = openCapture();
+             Observer observer = new Observer(algorithm, CliInputs.seedKey(keys), authOnly ? StampMode.AUTHENTICATE_ONLY : StampMode.ENCRYPT,
+                     TickRate.DEFAULT)) {
             if (timestamp != null) {
-                observer.anchor(timestamp, parseTime(at), parseCsalt(csalt));
+                observer.anchor(timestamp, anchorAt, anchorCsalt);
             }
-            if (!json) {
-                out.printf("%6s  %-18s %-9s %-15s %-5s %-15s %s%n", "frame", "time", "can_id", "kind", "part", "verdict", "payload");
-            }
-            int n = 0;
-            for (CapturedFrame c : frames) {
+            CapturedFrame c;
+            while ((c = frames.next()) != null) {
                 n++;
+                if (n == 1 && !json) {
+                    header(out);
+                }
                 Observer.Judgement j = observer.judge(c.timeNanos(), c.frame());
                 counts.merge(j.verdict(), 1, Integer::sum);
-                String time = Candump.format(c).substring(1, Candump.format(c).indexOf(')'));
+                String line = Candump.format(c);
+                String time = line.substring(1, line.indexOf(')'));
                 String id = c.frame().extended() ? String.format("%08X", c.frame().id()) : String.format("%03X", c.frame().id());
                 String payload = j.payload() == null ? null : Hex.of(j.payload());
                 if (json) {
@@ -107,70 +110,49 @@ public final class InspectCommand implements Callable<Integer> {
                             j.participant() == null ? "-" : "P" + j.participant(), j.verdict().label(), payload == null ? (j.note() == null ? "" : "(" + j.note() + ")") : payload);
                 }
             }
+            if (n == 0 && !json) {
+                header(out);
+            }
+            if (frames.truncated()) {
+                out.flush();
+                spec.commandLine().getErr().println("spsec: note: " + capture + (frames.pcap()
+                        ? " ends in the middle of a packet (a capture cut off); that packet was skipped"
+                        : " ends in the middle of a line (a capture cut off); that last line was skipped"));
+                spec.commandLine().getErr().flush();
+            }
+        } catch (CaptureFormatException e) {
+            out.flush();
+            throw new UserException(capture + ": " + e.getMessage());
+        } catch (IOException e) {
+            out.flush();
+            throw new UserException("cannot read " + capture + ": " + CliInputs.reason(e, capture));
         }
         if (!json) {
             StringBuilder b = new StringBuilder();
             counts.forEach((v, c) -> b.append(String.format("%s %d, ", v.label(), c)));
-            out.printf("%n%d frames: %s%n", frames.size(), b.length() == 0 ? "none" : b.substring(0, b.length() - 2));
+            out.printf("%n%d frames: %s%n", n, b.length() == 0 ? "none" : b.substring(0, b.length() - 2));
         }
         out.flush();
         boolean rejected = counts.keySet().stream().anyMatch(v -> v != Verdict.OK && v != Verdict.UNVERIFIABLE);
         return rejected && !exitZero ? 1 : 0;
     }
 
-    private List<CapturedFrame> readCapture() {
-        if (isPcap(capture)) {
-            try (java.io.InputStream in = new java.io.BufferedInputStream(Files.newInputStream(capture))) {
-                org.spsec.transport.capture.PcapReader.Result r = org.spsec.transport.capture.PcapReader.read(in, "pcap");
-                if (r.truncated()) {
-                    spec.commandLine().getErr().println("spsec: note: " + capture + " ends in the middle of a packet (a capture cut off); that packet was skipped");
-                    spec.commandLine().getErr().flush();
-                }
-                return r.frames();
-            } catch (CaptureFormatException e) {
-                throw new UserException(capture + ": " + e.getMessage());
-            } catch (IOException e) {
-                throw new UserException("cannot read " + capture + ": " + e.getMessage());
-            }
+    private static void header(PrintWriter out) {
+        out.printf("%6s  %-18s %-9s %-15s %-5s %-15s %s%n", "frame", "time", "can_id", "kind", "part", "verdict", "payload");
+    }
+
+    /** The capture, opened and its format told; a missing or unreadable file is a one-line error. */
+    private CaptureReader openCapture() throws IOException, CaptureFormatException {
+        if (Files.isDirectory(capture)) {
+            throw new UserException(capture + " is a directory, not a capture");
         }
-        try (BufferedReader r = Files.newBufferedReader(capture, StandardCharsets.US_ASCII)) {
-            boolean complete = endsWithNewline(capture);
-            List<CapturedFrame> frames = Candump.read(r, complete);
-            if (!complete) {
-                spec.commandLine().getErr().println("spsec: note: " + capture
-                        + " ends in the middle of a line (a capture cut off); that last line was skipped");
-                spec.commandLine().getErr().flush();
-            }
-            return frames;
+        InputStream in;
+        try {
+            in = Files.newInputStream(capture);
         } catch (NoSuchFileException e) {
             throw new UserException("no such file: " + capture);
-        } catch (CaptureFormatException e) {
-            throw new UserException(capture + ": " + e.getMessage());
-        } catch (IOException e) {
-            throw new UserException("cannot read " + capture + ": " + e.getMessage());
         }
-    }
-
-    private static boolean isPcap(Path file) {
-        try (java.io.InputStream in = Files.newInputStream(file)) {
-            return org.spsec.transport.capture.PcapReader.looksLikePcap(in.readNBytes(4));
-        } catch (NoSuchFileException e) {
-            throw new UserException("no such file: " + file);
-        } catch (IOException e) {
-            throw new UserException("cannot read " + file + ": " + e.getMessage());
-        }
-    }
-
-    private static boolean endsWithNewline(Path file) throws IOException {
-        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
-            long size = ch.size();
-            if (size == 0) {
-                return true;
-            }
-            java.nio.ByteBuffer last = java.nio.ByteBuffer.allocate(1);
-            ch.read(last, size - 1);
-            return last.get(0) == '\n';
-        }
+        return CaptureReader.open(in, "pcap");
     }
 
     private static long parseTime(String s) {

@@ -49,7 +49,8 @@ public final class MonitorCommand implements Callable<Integer> {
     @Option(names = "--aead", paramLabel = "NAME", defaultValue = "aes-256-gcm", description = "The network's AEAD (default: ${DEFAULT-VALUE}).")
     String aead;
 
-    @Option(names = "--heartbeat", paramLabel = "CODE", defaultValue = "4", description = "The network's heartbeat timing code (default: ${DEFAULT-VALUE}, 1 s).")
+    @Option(names = "--heartbeat", paramLabel = "CODE", defaultValue = "4",
+            description = "The network's heartbeat timing, register 61h: 0 off (no missing-heartbeat reports), 1 8 s, 2 4 s, 3 2 s, 4 1 s, 5 500 ms, 6 250 ms (default: ${DEFAULT-VALUE}).")
     int heartbeat;
 
     @Option(names = "--capture", paramLabel = "FILE", description = "Append every frame to FILE (candump log).")
@@ -77,13 +78,21 @@ public final class MonitorCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         AeadAlgorithm algorithm = CliInputs.aead(aead);
-        long period = ParticipantConfig.heartbeatPeriodNanos(heartbeat);
-        RootKey seed = CliInputs.seedKey(keys);
-        Map<Integer, Seen> participants = new TreeMap<>();
-        Map<Verdict, Long> counts = new EnumMap<>(Verdict.class);
+        if (heartbeat < 0 || heartbeat > 6) {
+            // SPEC section 8, register 61h: the codes the protocol defines; any other the participants refuse.
+            throw new UserException("--heartbeat must be 0..6 (register 61h: 0 off, 1 8 s, 2 4 s, 3 2 s, 4 1 s, 5 500 ms, 6 250 ms), got "
+                    + heartbeat, SpsecMain.EXIT_USAGE);
+        }
+        if (duration != null && duration < 1) {
+            throw new UserException("--duration must be at least 1 s, got " + duration, SpsecMain.EXIT_USAGE);
+        }
         if ((timestamp == null) != (csalt == null)) {
             throw new UserException("a manual anchor needs --timestamp and --csalt together", SpsecMain.EXIT_USAGE);
         }
+        CliInputs.busSpec(bus);
+        long period = ParticipantConfig.heartbeatPeriodNanos(heartbeat);
+        Map<Integer, Seen> participants = new TreeMap<>();
+        Map<Verdict, Long> counts = new EnumMap<>(Verdict.class);
         org.spsec.core.keys.Csalt manualCsalt = null;
         if (csalt != null) {
             try {
@@ -92,10 +101,10 @@ public final class MonitorCommand implements Callable<Integer> {
                 throw new UserException("--csalt: " + e.getMessage(), SpsecMain.EXIT_USAGE);
             }
         }
-        try (CanBus canBus = CliInputs.openBus(bus, "monitor");
-             Observer observer = new Observer(algorithm, seed, StampMode.ENCRYPT, TickRate.DEFAULT);
-             Writer cap = capture == null ? null
-                     : Files.newBufferedWriter(capture, StandardCharsets.US_ASCII, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+        RootKey seed = CliInputs.seedKey(keys);
+        try (Observer observer = new Observer(algorithm, seed, StampMode.ENCRYPT, TickRate.DEFAULT);
+             Writer cap = openCapture();
+             CanBus canBus = CliInputs.openBus(bus, "monitor")) {
             out.printf("monitoring %s (passive; %s)%n", canBus.describe(), duration == null ? "Ctrl-C stops" : duration + " s");
             if (timestamp != null) {
                 observer.anchor(timestamp, System.nanoTime(), manualCsalt);
@@ -189,6 +198,22 @@ public final class MonitorCommand implements Callable<Integer> {
             throw new UserException("monitor: " + e.getMessage());
         }
         return 0;
+    }
+
+    /** {@code --capture}, opened before the bus: a file that cannot be written is reported before any work. */
+    private Writer openCapture() {
+        if (capture == null) {
+            return null;
+        }
+        CliInputs.parentDirectory(capture, "capture ");
+        if (Files.isDirectory(capture)) {
+            throw new UserException("cannot write capture " + capture + ": a directory");
+        }
+        try {
+            return Files.newBufferedWriter(capture, StandardCharsets.US_ASCII, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UserException("cannot write capture " + capture + ": " + CliInputs.reason(e, capture));
+        }
     }
 
     /** The transport's count of datagrams it could not decode, for the summary line. */

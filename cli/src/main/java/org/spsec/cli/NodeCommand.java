@@ -6,7 +6,6 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
@@ -14,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -22,7 +22,8 @@ import org.spsec.core.audit.AuditLog;
 import org.spsec.core.bytes.Hex;
 import org.spsec.core.bytes.LittleEndian;
 import org.spsec.core.crypto.AeadAlgorithm;
-import org.spsec.core.keys.KeyFileException;
+import org.spsec.core.keys.RootKey;
+import org.spsec.core.keys.RootKeyKind;
 import org.spsec.core.model.ParticipantId;
 import org.spsec.core.model.Register;
 import org.spsec.core.role.NodeEvent;
@@ -49,8 +50,11 @@ abstract class NodeCommand implements Callable<Integer> {
     @Option(names = "--id", paramLabel = "N", description = "Participant ID 1..127 (kept in the store once written).")
     Integer id;
 
-    @Option(names = "--keys", paramLabel = "FILE", description = "Import this key file (SPEC section 12) into the store first.")
-    Path keys;
+    @Option(names = "--keys", paramLabel = "FILE",
+            description = {"Import this key file (SPEC section 12) into the store first (repeatable: e.g. group.keys and device-2.keys).",
+                "A provisioning key is imported only from a file that holds no other kind (a device file): one that comes with",
+                "the group's keys would be shared by every node."})
+    List<Path> keys = new ArrayList<>();
 
     @Option(names = "--heartbeat", paramLabel = "CODE", description = "Heartbeat timing, register 61h: 0 off, 1 8 s, 2 4 s, 3 2 s, 4 1 s, 5 500 ms, 6 250 ms.")
     Integer heartbeat;
@@ -65,7 +69,8 @@ abstract class NodeCommand implements Callable<Integer> {
     @Option(names = "--send", paramLabel = "ID=HEX", description = "Send this data unit every --period (repeatable), e.g. 181=0102 or 12345678=ff.")
     List<String> sends = new ArrayList<>();
 
-    @Option(names = "--period", paramLabel = "MS", defaultValue = "1000", description = "Period of --send in milliseconds (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--period", paramLabel = "MS", defaultValue = "1000",
+            description = "Period of --send in milliseconds, 1..3600000 (default: ${DEFAULT-VALUE}).")
     long periodMillis;
 
     @Option(names = "--print-data", description = "Print every verified data unit.")
@@ -77,7 +82,7 @@ abstract class NodeCommand implements Callable<Integer> {
     @Option(names = "--audit", paramLabel = "FILE", description = "Append state changes and security events to FILE (hash-chained audit log).")
     Path audit;
 
-    @Option(names = "--duration", paramLabel = "S", description = "Stop after S seconds (default: run until Ctrl-C).")
+    @Option(names = "--duration", paramLabel = "S", description = "Stop after S seconds, at least 1 (default: run until Ctrl-C).")
     Long duration;
 
     @picocli.CommandLine.Spec
@@ -86,12 +91,13 @@ abstract class NodeCommand implements Callable<Integer> {
     /** Whether this command runs the Sync role. */
     abstract boolean sync();
 
-    private record Send(int id, boolean extended, byte[] data) {}
+    record Send(int id, boolean extended, byte[] data) {}
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         AeadAlgorithm algorithm = CliInputs.aead(aead);
+        checkNumbers();
         List<Send> toSend = parseSends();
         // Before any frame is sealed: identifiers that share their low 16 bits would share nonces.
         List<org.spsec.core.engine.NonceCollisionCheck.Collision> collisions =
@@ -100,19 +106,41 @@ abstract class NodeCommand implements Callable<Integer> {
         if (!collisions.isEmpty()) {
             throw new UserException("--send identifiers would share data-plane nonces: " + collisions, SpsecMain.EXIT_USAGE);
         }
-        FileParticipantStorage storage = openStorage();
-        applyOptions(storage);
-        if (storage.loadRegister(Register.PARTICIPANT_ID.code()) == null) {
-            throw new UserException("no participant ID: give --id N (1..127)", SpsecMain.EXIT_USAGE);
+        // Everything the user named is checked before any work: key files, output files, the store.
+        List<Map<RootKeyKind, RootKey>> imported = CliInputs.keyFilesEach(keys);
+        AuditLog openedAudit = null;
+        Writer openedCapture = null;
+        FileParticipantStorage storage;
+        CanBus canBus;
+        int pid;
+        try {
+            openedAudit = openAudit();
+            openedCapture = openCapture();
+            storage = openStorage();
+            try {
+                importKeys(storage, imported);
+                applyOptions(storage);
+                byte[] idRegister = storage.loadRegister(Register.PARTICIPANT_ID.code());
+                if (idRegister == null) {
+                    throw new UserException("no participant ID: give --id N (1..127)", SpsecMain.EXIT_USAGE);
+                }
+                pid = idRegister[0];
+            } catch (UncheckedIOException e) {
+                throw new UserException("cannot use store " + store + ": " + CliInputs.reason(e.getCause(), store));
+            }
+            WarmUp.run(algorithm, 3_000); // before joining: a cold node answers late and its clock error follows
+            canBus = CliInputs.openBus(bus, "P" + pid);
+        } catch (RuntimeException e) {
+            closeQuietly(openedAudit);
+            closeQuietly(openedCapture);
+            throw e;
+        } finally {
+            imported.forEach(m -> m.values().forEach(RootKey::close));
         }
-        int pid = storage.loadRegister(Register.PARTICIPANT_ID.code())[0];
+        AuditLog auditLog = openedAudit;
+        Writer captureWriter = openedCapture;
         SecureRandom random = new SecureRandom();
         ParticipantConfig config = ParticipantConfig.defaults(ParticipantId.of(pid)).withAlgorithm(algorithm).withSyncRole(sync());
-        WarmUp.run(algorithm, 3_000); // before joining: a cold node answers late and its clock error follows
-        CanBus canBus = CliInputs.openBus(bus, "P" + pid);
-        AuditLog auditLog = audit == null ? null : AuditLog.open(audit);
-        Writer captureWriter = capture == null ? null
-                : Files.newBufferedWriter(capture, StandardCharsets.US_ASCII, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         CountDownLatch stop = new CountDownLatch(1);
         // Made right before its loop starts: the first time request leaves at once, so the round
         // trip the participant measures for its clock is not inflated by start-up work.
@@ -221,45 +249,162 @@ abstract class NodeCommand implements Callable<Integer> {
         }
     }
 
+    /** Numeric options out of their range are usage errors, refused before anything else. */
+    private void checkNumbers() {
+        CliInputs.busSpec(bus);
+        if (id != null && !ParticipantId.isValid(id)) {
+            throw new UserException("--id must be 1..127, got " + id, SpsecMain.EXIT_USAGE);
+        }
+        if (heartbeat != null && (heartbeat < 0 || heartbeat > 6)) {
+            throw new UserException("--heartbeat must be 0..6 (register 61h: 0 off, 1 8 s, 2 4 s, 3 2 s, 4 1 s, 5 500 ms, 6 250 ms), got "
+                    + heartbeat, SpsecMain.EXIT_USAGE);
+        }
+        if (monitor != null) {
+            parseMonitor(monitor);
+        }
+        if (periodMillis < 1 || periodMillis > 3_600_000) {
+            throw new UserException("--period must be 1..3600000 ms, got " + periodMillis, SpsecMain.EXIT_USAGE);
+        }
+        if (duration != null && duration < 1) {
+            throw new UserException("--duration must be at least 1 s, got " + duration, SpsecMain.EXIT_USAGE);
+        }
+    }
+
+    private AuditLog openAudit() {
+        if (audit == null) {
+            return null;
+        }
+        CliInputs.parentDirectory(audit, "audit log ");
+        if (Files.isDirectory(audit)) {
+            throw new UserException("cannot write audit log " + audit + ": a directory");
+        }
+        try {
+            return AuditLog.open(audit);
+        } catch (IOException e) {
+            throw new UserException("cannot write audit log " + audit + ": " + CliInputs.reason(e, audit));
+        }
+    }
+
+    private Writer openCapture() {
+        if (capture == null) {
+            return null;
+        }
+        CliInputs.parentDirectory(capture, "capture ");
+        if (Files.isDirectory(capture)) {
+            throw new UserException("cannot write capture " + capture + ": a directory");
+        }
+        try {
+            return Files.newBufferedWriter(capture, StandardCharsets.US_ASCII, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UserException("cannot write capture " + capture + ": " + CliInputs.reason(e, capture));
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // already failing: the first error is the one reported
+            }
+        }
+    }
+
+    /**
+     * {@code --send ID=HEX}: the identifier is an 11-bit one (up to 3 hex digits, at most 7FF) or a
+     * 29-bit one (4 to 8 hex digits, at most 1FFFFFFF), and not one of the control plane's.
+     */
+    static Send parseSend(String s) {
+        int eq = s.indexOf('=');
+        if (eq <= 0) {
+            throw new UserException("--send wants ID=HEX, got '" + s + "'", SpsecMain.EXIT_USAGE);
+        }
+        String idText = s.substring(0, eq);
+        if (!idText.matches("[0-9A-Fa-f]+")) {
+            throw new UserException("--send: '" + idText + "' is not a hex CAN ID", SpsecMain.EXIT_USAGE);
+        }
+        long value = idText.length() > 8 ? Long.MAX_VALUE : Long.parseLong(idText, 16);
+        boolean extended = idText.length() > 3 || value > 0x7FF;
+        if (value > 0x1FFF_FFFFL) {
+            throw new UserException("--send " + idText + ": not a CAN ID (11-bit IDs are 000..7FF, 29-bit IDs 00000000..1FFFFFFF,"
+                    + " at most 8 hex digits)", SpsecMain.EXIT_USAGE);
+        }
+        int canId = (int) value;
+        if (extended && org.spsec.core.canfd.ControlId.tryDecode(canId, true) != null) {
+            throw new UserException(String.format("--send %s: identifier %08X is reserved for the SPsec control plane", idText, canId),
+                    SpsecMain.EXIT_USAGE);
+        }
+        try {
+            byte[] data = Hex.parse(s.substring(eq + 1));
+            if (data.length > 54) {
+                throw new UserException("--send " + idText + ": payload of " + data.length + " bytes exceeds the maximum of 54", SpsecMain.EXIT_USAGE);
+            }
+            return new Send(canId, extended, data);
+        } catch (IllegalArgumentException e) {
+            throw new UserException("--send " + idText + ": " + e.getMessage(), SpsecMain.EXIT_USAGE);
+        }
+    }
+
     private List<Send> parseSends() {
         List<Send> result = new ArrayList<>();
         for (String s : sends) {
-            int eq = s.indexOf('=');
-            if (eq <= 0) {
-                throw new UserException("--send wants ID=HEX, got '" + s + "'", SpsecMain.EXIT_USAGE);
-            }
-            String idText = s.substring(0, eq);
-            try {
-                int canId = (int) Long.parseLong(idText, 16);
-                boolean extended = idText.length() > 3 || canId > 0x7FF;
-                byte[] data = Hex.parse(s.substring(eq + 1));
-                if (data.length > 54) {
-                    throw new UserException("--send " + idText + ": payload of " + data.length + " bytes exceeds the maximum of 54", SpsecMain.EXIT_USAGE);
-                }
-                result.add(new Send(canId, extended, data));
-            } catch (NumberFormatException e) {
-                throw new UserException("--send: '" + idText + "' is not a hex CAN ID", SpsecMain.EXIT_USAGE);
-            } catch (IllegalArgumentException e) {
-                throw new UserException("--send " + idText + ": " + e.getMessage(), SpsecMain.EXIT_USAGE);
-            }
+            result.add(parseSend(s));
         }
         return result;
     }
 
     private FileParticipantStorage openStorage() {
+        if (Files.exists(store) && !Files.isDirectory(store)) {
+            throw new UserException("cannot use store " + store + ": exists and is not a directory");
+        }
+        boolean existed = Files.exists(store);
+        FileParticipantStorage s;
         try {
-            FileParticipantStorage s = new FileParticipantStorage(store);
-            if (keys != null) {
-                int n = s.keyStore().importKeyFile(Files.readString(keys, StandardCharsets.US_ASCII));
-                spec.commandLine().getOut().printf("imported %d keys from %s%n", n, keys);
+            s = new FileParticipantStorage(store);
+        } catch (IOException e) {
+            throw new UserException("cannot use store " + store + ": " + (existed ? "" : "cannot create the directory: ") + CliInputs.reason(e, store));
+        }
+        try {
+            s.check();
+        } catch (IOException e) {
+            throw new UserException("cannot use store " + store + ": " + CliInputs.reason(e, store) + " (repair or remove that file)");
+        }
+        return s;
+    }
+
+    /**
+     * Stores the keys of {@code --keys}. A Provisioning key is device-specific: it is taken only
+     * from a file that holds nothing else (as {@code keys generate --devices} writes them); one that
+     * comes with the group's Integrator or Seed key is skipped, with a note, since that file goes to
+     * every node.
+     */
+    private void importKeys(FileParticipantStorage s, List<Map<RootKeyKind, RootKey>> files) {
+        if (keys.isEmpty()) {
+            return;
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        List<String> skipped = new ArrayList<>();
+        int n = 0;
+        for (int i = 0; i < files.size(); i++) {
+            Map<RootKeyKind, RootKey> own = files.get(i);
+            boolean group = own.containsKey(RootKeyKind.INTEGRATOR) || own.containsKey(RootKeyKind.SEED);
+            for (RootKey k : own.values()) {
+                if (k.kind() == RootKeyKind.PROVISIONING && group) {
+                    skipped.add(keys.get(i).toString());
+                    continue;
+                }
+                try {
+                    s.keyStore().store(k);
+                } catch (IOException e) {
+                    throw new UserException("cannot use store " + store + ": " + CliInputs.reason(e, store));
+                }
+                n++;
             }
-            return s;
-        } catch (NoSuchFileException e) {
-            throw new UserException("no such file: " + e.getFile());
-        } catch (KeyFileException e) {
-            throw new UserException(keys + ": " + e.getMessage());
-        } catch (IOException | UncheckedIOException e) {
-            throw new UserException("cannot use store " + store + ": " + e.getMessage());
+        }
+        out.printf("imported %d key%s from %s%n", n, n == 1 ? "" : "s", String.join(", ", keys.stream().map(Path::toString).toList()));
+        for (String f : skipped) {
+            out.printf("note: the provisioning key in %s was not imported: that file also holds the group's keys, so every node would"
+                    + " get it, and a Provisioning key belongs to one device (spsec keys generate --devices writes one file per device)%n", f);
         }
     }
 
@@ -271,9 +416,6 @@ abstract class NodeCommand implements Callable<Integer> {
             s.storeRegister(Register.PARTICIPANT_ID.code(), new byte[] {(byte) (int) id});
         }
         if (heartbeat != null) {
-            if (heartbeat < 0 || heartbeat > 6) {
-                throw new UserException("--heartbeat must be 0..6, got " + heartbeat, SpsecMain.EXIT_USAGE);
-            }
             s.storeRegister(Register.HEARTBEAT_TIMING.code(), new byte[] {(byte) (int) heartbeat});
         }
         if (monitor != null) {

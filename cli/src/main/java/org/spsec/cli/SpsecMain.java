@@ -1,6 +1,7 @@
 package org.spsec.cli;
 
 import java.io.PrintWriter;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -22,9 +23,9 @@ import picocli.CommandLine.Option;
                 "  spsec sync --store s1 --id 1 --keys keys.txt --bus udp:239.74.163.2:43113@lo",
                 "  spsec participant --store p2 --id 2 --keys keys.txt --bus udp:239.74.163.2:43113@lo",
                 "  spsec inspect --keys demo-out/keys.txt demo-out/capture.log",
-                "  spsec keys generate keys.txt   write a fresh key file",
+                "  spsec keys generate --devices 1-5 site-keys   group.keys and one device-N.keys per device",
                 "  spsec help demo                options of one command"})
-public final class SpsecMain implements Runnable {
+public final class SpsecMain implements java.util.concurrent.Callable<Integer> {
     public static final int EXIT_FAILURE = 1;
     public static final int EXIT_USAGE = 2;
 
@@ -40,8 +41,23 @@ public final class SpsecMain implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    public Integer call() {
+        return missingSubcommand(spec);
+    }
+
+    /**
+     * A parent command ({@code spsec}, {@code spsec configure}, ...) given without its subcommand:
+     * one line saying so and the usage, both on standard error, exit 2 (picocli's convention for a
+     * missing subcommand).
+     */
+    static int missingSubcommand(CommandLine.Model.CommandSpec spec) {
+        CommandLine cl = spec.commandLine();
+        PrintWriter err = cl.getErr();
+        List<String> names = cl.getSubcommands().keySet().stream().filter(n -> !n.equals("help")).toList();
+        err.println("spsec: " + (spec.parent() == null ? "" : spec.name() + ": ") + "missing command (one of: " + String.join(", ", names) + ")");
+        cl.usage(err);
+        err.flush();
+        return EXIT_USAGE;
     }
 
     public static void main(String[] args) {

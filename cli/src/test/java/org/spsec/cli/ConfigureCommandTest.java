@@ -62,4 +62,42 @@ class ConfigureCommandTest {
         sync.join();
         p2.join();
     }
+
+    /**
+     * Commissioning with the files of {@code keys generate --devices}: the device holds only its own
+     * device-2.keys (its key ID 2 shows in 41h), the Configurator takes group.keys and device-2.keys.
+     */
+    @Test
+    void provisionWithPerDeviceKeyFiles() throws Exception {
+        String bus = "udp:239.74.163.2:" + (30000 + ThreadLocalRandom.current().nextInt(20000)) + "@lo";
+        Path dir = tmp.resolve("site-keys");
+        assertThat(run("keys", "generate", "--devices", "2,3", dir.toString()).code).isZero();
+        Path group = dir.resolve("group.keys");
+        Path device2 = dir.resolve("device-2.keys");
+        java.io.StringWriter p2out = new java.io.StringWriter(); // a StringBuffer inside: safe to read while written
+        Thread p2 = new Thread(() -> SpsecMain.execute(new java.io.PrintWriter(p2out, true), new java.io.PrintWriter(new java.io.StringWriter()),
+                "participant", "--store", tmp.resolve("p2").toString(), "--id", "2", "--keys", device2.toString(), "--bus", bus,
+                "--duration", "120"));
+        p2.start();
+        try {
+            assertThat(ChildProcess.await(() -> p2out.toString().contains("P2 on "), 60_000)).as(p2out.toString()).isTrue();
+            assertThat(p2out.toString()).contains("imported 1 key from " + device2);
+
+            CliRun discover = run("configure", "discover", "--id", "2", "--bus", bus, "--timeout", "500");
+            assertThat(discover.code).as(discover.out + discover.err).isZero();
+            assertThat(discover.out).contains("read 41h of P2 (provisioning key id): 02000000");
+
+            CliRun groupOnly = run("configure", "provision", "--id", "2", "--keys", group.toString(), "--bus", bus);
+            assertThat(groupOnly.code).isEqualTo(2);
+            assertThat(groupOnly.err).contains("and the device's provisioning key (device-N.keys), or --tofu");
+
+            CliRun provision = run("configure", "provision", "--id", "2", "--keys", group.toString(), "--keys", device2.toString(),
+                    "--bus", bus, "--timeout", "500");
+            assertThat(provision.code).as(provision.out + provision.err + p2out).isZero();
+            assertThat(provision.out).contains("P2 Integrator key installed").contains("P2 Seed key and configuration installed");
+        } finally {
+            p2.interrupt(); // ends the node's wait loop; it closes its bus and store on the way out
+            p2.join(30_000);
+        }
+    }
 }

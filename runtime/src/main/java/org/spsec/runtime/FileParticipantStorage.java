@@ -36,6 +36,34 @@ public final class FileParticipantStorage implements ParticipantStorage {
 
     public KeyStore keyStore() { return keys; }
 
+    /**
+     * Reads every stored key, register and the timestamp mark once, so a damaged store is reported
+     * before the node starts (and not by the engine in the middle of its work).
+     *
+     * @throws IOException naming the first damaged file
+     */
+    public void check() throws IOException {
+        for (RootKeyKind kind : RootKeyKind.values()) {
+            if (kind != RootKeyKind.ZERO) {
+                keys.load(kind).ifPresent(RootKey::close);
+            }
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(registers)) {
+            for (Path f : files.sorted().toList()) {
+                String name = f.getFileName().toString();
+                if (!name.matches("[0-9a-f]{2}")) {
+                    continue; // not a register (e.g. a temporary file a crash left mid-write; the register itself is intact)
+                }
+                try {
+                    loadRegister(Integer.parseInt(name, 16));
+                } catch (UncheckedIOException e) {
+                    throw e.getCause();
+                }
+            }
+        }
+        timestampMark.load();
+    }
+
     @Override
     public RootKey loadKey(RootKeyKind kind) {
         try {
@@ -66,7 +94,7 @@ public final class FileParticipantStorage implements ParticipantStorage {
     @Override
     public byte[] loadRegister(int code) {
         try {
-            return Hex.parse(Files.readString(file(code), StandardCharsets.US_ASCII).strip());
+            return Hex.parse(new String(AtomicFiles.readSmall(file(code), 1024), StandardCharsets.US_ASCII).strip());
         } catch (NoSuchFileException e) {
             return null;
         } catch (IOException e) {

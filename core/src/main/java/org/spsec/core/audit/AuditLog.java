@@ -1,6 +1,7 @@
 package org.spsec.core.audit;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +12,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -46,18 +46,40 @@ public final class AuditLog implements AutoCloseable {
                 Files.createFile(file);
             }
         }
-        FileChannel ch = FileChannel.open(file, Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE));
-        String content = Files.readString(file, StandardCharsets.UTF_8);
-        int end = content.lastIndexOf('\n') + 1;
-        if (end < content.length()) {
-            ch.truncate(content.getBytes(StandardCharsets.UTF_8).length - content.substring(end).getBytes(StandardCharsets.UTF_8).length);
-            ch.force(true);
-            content = content.substring(0, end);
+        if (!Files.isRegularFile(file)) {
+            throw new IOException(file + " is not a regular file");
         }
-        List<String> lines = content.lines().toList();
-        String prev = lines.isEmpty() ? GENESIS : sha256(lines.get(lines.size() - 1));
-        ch.position(ch.size());
-        return new AuditLog(ch, prev, lines.size());
+        FileChannel ch = FileChannel.open(file, Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE));
+        try {
+            // Read line by line (bounded memory): the count and the last complete line continue the chain.
+            long count = 0;
+            String last = null;
+            long end;
+            try (InputStream in = Files.newInputStream(file)) {
+                LineScanner lines = new LineScanner(in);
+                while (lines.next()) {
+                    if (lines.terminated()) {
+                        count++;
+                        last = lines.line();
+                        if (last == null) {
+                            throw new IOException(file + ": line " + count + " is longer than " + LineScanner.MAX_LINE_BYTES
+                                    + " bytes: not an audit log");
+                        }
+                    }
+                }
+                end = lines.endOfLastCompleteLine();
+            }
+            if (end < ch.size()) {
+                ch.truncate(end); // a torn last line (a crash mid-write) was never acknowledged
+                ch.force(true);
+            }
+            String prev = last == null ? GENESIS : sha256(last);
+            ch.position(ch.size());
+            return new AuditLog(ch, prev, count);
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
     }
 
     /** Appends one entry durably. */

@@ -47,6 +47,31 @@ public final class AtomicFiles {
         }
     }
 
+    /**
+     * Reads a small file whole, refusing one over {@code maxBytes} (by its size first, and never
+     * reading more than {@code maxBytes + 1} bytes, so a damaged or hostile file cannot exhaust memory).
+     *
+     * @throws java.nio.file.NoSuchFileException if it does not exist
+     * @throws IOException naming the file if it is too large, a directory or unreadable
+     */
+    public static byte[] readSmall(Path file, int maxBytes) throws IOException {
+        if (Files.isDirectory(file)) {
+            throw new IOException(file + " is damaged: a directory where a file was expected");
+        }
+        if (Files.isRegularFile(file) && Files.size(file) > maxBytes) {
+            throw new IOException(file + " is damaged: " + Files.size(file) + " bytes, at most " + maxBytes + " expected");
+        }
+        byte[] raw;
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            raw = in.readNBytes(maxBytes + 1);
+        }
+        if (raw.length > maxBytes) {
+            java.util.Arrays.fill(raw, (byte) 0);
+            throw new IOException(file + " is damaged: more than " + maxBytes + " bytes");
+        }
+        return raw;
+    }
+
     /** Deletes {@code target} durably (no-op if absent). */
     public static void delete(Path target) throws IOException {
         if (Files.deleteIfExists(target)) {

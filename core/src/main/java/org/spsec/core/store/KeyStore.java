@@ -2,7 +2,6 @@ package org.spsec.core.store;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -34,6 +33,8 @@ import org.spsec.core.keys.Salt;
  */
 public final class KeyStore {
     private static final String MAGIC = "spsec-key 1";
+    /** An entry is about 130 bytes; a larger file is damaged (and is not read into memory). */
+    private static final int MAX_ENTRY_BYTES = 4096;
 
     private final Path dir;
 
@@ -56,7 +57,7 @@ public final class KeyStore {
         byte[] raw;
         try {
             AtomicFiles.requireOwnerOnly(file);
-            raw = Files.readAllBytes(file);
+            raw = AtomicFiles.readSmall(file, MAX_ENTRY_BYTES);
         } catch (NoSuchFileException e) {
             return Optional.empty();
         }
@@ -126,7 +127,12 @@ public final class KeyStore {
         try {
             key = Hex.parse(field(lines, "key", file));
             salt = Hex.parse(field(lines, "salt", file));
-            KeyId id = new KeyId((int) Long.parseLong(field(lines, "id", file), 16));
+            String idText = field(lines, "id", file);
+            if (!idText.matches("[0-9a-fA-F]{8}")) {
+                // Never cut to 32 bits: 1FFFFFFFF would read as FFFFFFFFh (erased).
+                throw new IllegalArgumentException("id must be 8 hex digits, got " + idText.length() + " characters");
+            }
+            KeyId id = new KeyId((int) Long.parseLong(idText, 16));
             return new RootKey(kind, KeyMaterial.copyOf(key), Salt.copyOf(salt), id);
         } catch (IllegalArgumentException e) {
             throw new IOException(file + " is damaged: " + e.getMessage());

@@ -2,7 +2,6 @@ package org.spsec.core.store;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.OptionalLong;
@@ -24,7 +23,7 @@ public final class TimestampStore {
     public OptionalLong load() throws IOException {
         String text;
         try {
-            text = Files.readString(file, StandardCharsets.US_ASCII).strip();
+            text = new String(AtomicFiles.readSmall(file, 256), StandardCharsets.US_ASCII).strip();
         } catch (NoSuchFileException e) {
             return OptionalLong.empty();
         }

@@ -1,6 +1,7 @@
 package org.spsec.core.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -75,5 +76,33 @@ class AuditLogTest {
         }
         assertThat(Files.readAllLines(file)).hasSize(4);
         assertThat(AuditVerifier.verify(file).intact()).isTrue();
+    }
+
+    /** verify and reopen read line by line: a line with no end (or a device that never ends) is reported, not buffered whole. */
+    @Test
+    void hostileLogsAreReadWithBoundedMemory() throws IOException {
+        Path file = writeLog(3);
+        byte[] endless = new byte[LineScanner.MAX_LINE_BYTES * 3];
+        java.util.Arrays.fill(endless, (byte) 'a');
+        Files.write(file, endless, StandardOpenOption.APPEND);
+        Files.writeString(file, "\n", StandardOpenOption.APPEND);
+        AuditVerifier.Result r = AuditVerifier.verify(file);
+        assertThat(r.brokenLine()).isEqualTo(4);
+        assertThat(r.lines()).isEqualTo(4);
+        assertThat(r.problem()).isEqualTo("longer than 65536 bytes: not an audit log line");
+        assertThatThrownBy(() -> AuditLog.open(file)).hasMessageContaining("line 4 is longer than 65536 bytes: not an audit log");
+        Path zero = Path.of("/dev/zero");
+        if (Files.exists(zero)) {
+            assertThatThrownBy(() -> AuditVerifier.verify(zero)).hasMessageContaining("not a regular file");
+            assertThatThrownBy(() -> AuditLog.open(zero)).hasMessageContaining("not a regular file");
+        }
+        // the streamed check agrees with the whole-text one on an intact and a broken log
+        Path again = writeLogAgain();
+        assertThat(AuditVerifier.verify(again)).isEqualTo(AuditVerifier.verifyText(Files.readString(again)));
+        List<String> lines = new ArrayList<>(Files.readAllLines(again));
+        lines.set(2, lines.get(2).replace("\"seq\":3", "\"seq\":30"));
+        Files.write(again, lines);
+        assertThat(AuditVerifier.verify(again)).isEqualTo(AuditVerifier.verifyText(Files.readString(again)));
+        assertThat(AuditVerifier.verify(again).problem()).isEqualTo("sequence number 30 where 3 was expected");
     }
 }

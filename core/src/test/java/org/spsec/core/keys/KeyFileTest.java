@@ -1,6 +1,7 @@
 package org.spsec.core.keys;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
@@ -46,6 +47,43 @@ class KeyFileTest {
         assertError("seed_key:" + key + "\n", "line 1: seed_key without seed_salt");
         assertError("seed_key " + key + "\n", "line 1: expected name:hex");
         assertError("seed_salt:112233445566778899aabbcc\n", "line 1: seed_salt must be 8 bytes (16 hex digits), got 12 bytes");
+    }
+
+    /** An all-zero key is the public Zero key (SPEC section 4): refused for every kind, the Provisioning key above all. */
+    @Test
+    void allZeroKeysAreRefused() {
+        String zero = "00".repeat(32);
+        assertError("provisioning_key:" + zero + "\nprovisioning_salt:0102030405060708\n",
+                "line 1: provisioning_key is all zeros: that is the public Zero key (SPEC section 4), which anyone can use to open a Provisioning session");
+        assertError("seed_salt:1122334455667788\nseed_key:" + zero + "\n", "line 2: seed_key is all zeros: that is the public Zero key");
+        assertError("integrator_key:" + zero + "\nintegrator_salt:1122334455667788\n", "line 1: integrator_key is all zeros");
+        // one zero byte less is a (poor, but) real key
+        assertThatCode(() -> KeyFile.parse("seed_key:" + "00".repeat(31) + "01\nseed_salt:1122334455667788\n")).doesNotThrowAnyException();
+    }
+
+    /** A key ID is 8 hex digits: a longer one is refused, never cut to 32 bits (1FFFFFFFF would read as FFFFFFFFh). */
+    @Test
+    void keyIdsOfOtherThanEightDigitsAreRefused() {
+        String seed = "seed_key:" + "ab".repeat(32) + "\nseed_salt:1122334455667788\n";
+        assertError(seed + "seed_id:1ffffffff\n", "line 3: seed_id must be 8 hex digits (a 32-bit key ID), got 9");
+        assertError(seed + "seed_id:00ffffffff\n", "line 3: seed_id must be 8 hex digits (a 32-bit key ID), got 10");
+        assertError(seed + "seed_id:2a\n", "line 3: seed_id must be 8 hex digits (a 32-bit key ID), got 2");
+    }
+
+    @Test
+    void nonAsciiAndOverlongLinesAreRefused() throws Exception {
+        assertError("\uFEFFseed_key:00\n", "line 1: character U+FEFF at column 1 (key files are ASCII; remove the byte-order mark)");
+        assertError("# caf\u00e9\n", "line 1: character U+00E9 at column 6 (key files are ASCII)");
+        assertError("# " + "x".repeat(KeyFile.MAX_LINE_CHARS) + "\n", "line 1: longer than 1024 characters");
+        // the same in bytes, as read from a file
+        assertThatThrownBy(() -> KeyFile.checkBytes(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF, 's'}))
+                .isInstanceOf(KeyFileException.class)
+                .hasMessage("not a key file: byte 0xEF at line 1, column 1 (key files are ASCII; remove the byte-order mark)");
+        assertThatThrownBy(() -> KeyFile.checkBytes("# x\n# caf\u00e9\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .hasMessage("not a key file: byte 0xC3 at line 2, column 6 (key files are ASCII)");
+        assertThatThrownBy(() -> KeyFile.checkBytes(new byte[] {'#', 0}))
+                .hasMessage("not a key file: byte 0x00 at line 1, column 2 (key files are text lines name:hex)");
+        KeyFile.checkBytes("# ok\r\nseed_key:\tab\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     }
 
     private static void assertError(String text, String message) {

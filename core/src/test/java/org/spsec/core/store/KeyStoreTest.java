@@ -71,6 +71,51 @@ class KeyStoreTest {
                 .hasMessageContaining("damaged").hasMessageContaining("salt is 8 bytes").satisfies(e -> assertThat(e.getMessage()).doesNotContain("4242"));
     }
 
+    /** A stored key ID of 9 hex digits is a damaged entry, not key ID FFFFFFFFh (erased). */
+    @Test
+    void aStoredKeyIdIsNeverCutTo32Bits() throws IOException {
+        KeyStore store = KeyStore.open(tmp.resolve("keys"));
+        Path file = tmp.resolve("keys/seed.key");
+        Files.writeString(file, "spsec-key 1\nkind=seed\nid=1ffffffff\nsalt=1122334455667788\nkey=" + "42".repeat(32) + "\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        assertThatThrownBy(() -> store.load(RootKeyKind.SEED)).hasMessageContaining("damaged").hasMessageContaining("id must be 8 hex digits");
+    }
+
+    /** A store entry is about 130 bytes: a huge one (a sparse file here) is refused by its size, never read into memory. */
+    @Test
+    void aHugeStoreEntryIsRefusedBySize() throws IOException {
+        KeyStore store = KeyStore.open(tmp.resolve("keys"));
+        Path file = tmp.resolve("keys/integrator.key");
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+            f.setLength(3L << 30); // sparse: no disk space used
+        }
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        assertThatThrownBy(() -> store.load(RootKeyKind.INTEGRATOR)).hasMessageContaining("damaged").hasMessageContaining("3221225472 bytes");
+        Files.delete(file);
+    }
+
+    /** Key files from disk: refused by size before reading, bounded on devices, checked byte by byte. */
+    @Test
+    void keyFilesAreReadWithBoundedMemory() throws Exception {
+        Path big = tmp.resolve("big.txt");
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(big.toFile(), "rw")) {
+            f.setLength(2L << 30); // 2 GiB, sparse
+        }
+        assertThatThrownBy(() -> KeyFiles.read(big)).isInstanceOf(KeyFileException.class)
+                .hasMessage("not a key file: 2147483648 bytes (a key file is at most 64 KiB)");
+        Files.delete(big);
+        Path zero = Path.of("/dev/zero");
+        if (Files.isReadable(zero)) {
+            assertThatThrownBy(() -> KeyFiles.read(zero)).isInstanceOf(KeyFileException.class)
+                    .hasMessage("not a key file: more than 64 KiB (a key file is at most 64 KiB)");
+        }
+        Path bom = Files.write(tmp.resolve("bom.txt"), ("\uFEFFseed_key:" + "41".repeat(32) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> KeyFiles.read(bom)).hasMessage("not a key file: byte 0xEF at line 1, column 1 (key files are ASCII; remove the byte-order mark)");
+        assertThatThrownBy(() -> KeyFiles.read(tmp)).hasMessage("not a key file: a directory");
+        Path good = Files.writeString(tmp.resolve("good.txt"), "seed_key:" + "41".repeat(32) + "\nseed_salt:1122334455667788\n");
+        assertThat(KeyFiles.read(good)).containsOnlyKeys(RootKeyKind.SEED);
+    }
+
     @Test
     void timestampMarkSurvivesAndRejectsGarbage() throws IOException {
         TimestampStore ts = new TimestampStore(tmp.resolve("timestamp"));

@@ -2,6 +2,7 @@ package org.spsec.transport.capture;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.Writer;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -25,6 +26,13 @@ import org.spsec.core.canfd.CanFrame;
  * ({@code  R} received, {@code  T} transmitted); it is accepted and ignored.
  */
 public final class Candump {
+    /**
+     * The longest line read (a CAN FD line of a candump or python-can log has under 200 bytes):
+     * a longer one is refused where it passes this length, so input without newlines is never
+     * buffered whole.
+     */
+    public static final int MAX_LINE_BYTES = 64 * 1024;
+
     private static final Pattern LINE = Pattern.compile(
             "^\\((\\d+)\\.(\\d{6})\\)\\s+(\\S+)\\s+([0-9A-Fa-f]{3}|[0-9A-Fa-f]{8})(##([0-9A-Fa-f])|#)([0-9A-Fa-f]*)(?:\\s+[RT])?\\s*$");
     private static final HexFormat HEX = HexFormat.of().withUpperCase();
@@ -78,6 +86,86 @@ public final class Candump {
             return new CapturedFrame(nanos, m.group(3), CanFrame.of(id, extended, false, false, data));
         } catch (IllegalArgumentException e) {
             throw new CaptureFormatException(lineNo, e.getMessage());
+        }
+    }
+
+    /**
+     * A log read line by line from {@code in} (which the reader closes), with at most
+     * {@link #MAX_LINE_BYTES} of a line in memory. Blank lines are skipped; a last line without a
+     * newline (a capture cut off mid-line) is skipped and reported by {@link CaptureReader#truncated()},
+     * since its data may be cut short and still parse. A line over the limit, or a byte that is not
+     * ASCII text, is refused with its line and byte offset.
+     */
+    public static CaptureReader reader(InputStream in) {
+        return new LogReader(in);
+    }
+
+    private static final class LogReader implements CaptureReader {
+        private final InputStream in;
+        private final byte[] buf = new byte[1 << 16];
+        private final byte[] line = new byte[MAX_LINE_BYTES];
+        private int pos;
+        private int limit;
+        private long offset; // of buf[pos] in the input
+        private int lineNo;
+        private boolean truncated;
+
+        LogReader(InputStream in) {
+            this.in = in;
+        }
+
+        private int read() throws IOException {
+            if (pos == limit) {
+                int n = in.read(buf, 0, buf.length);
+                if (n <= 0) {
+                    return -1;
+                }
+                pos = 0;
+                limit = n;
+            }
+            offset++;
+            return buf[pos++] & 0xFF;
+        }
+
+        @Override
+        public CapturedFrame next() throws IOException, CaptureFormatException {
+            while (true) {
+                lineNo++;
+                long start = offset;
+                int len = 0;
+                int b;
+                while ((b = read()) >= 0 && b != '\n') {
+                    if (b >= 0x7F || (b < 0x20 && b != '\t' && b != '\r')) {
+                        boolean bom = offset == 1 && b == 0xEF;
+                        throw new CaptureFormatException(lineNo, String.format("byte 0x%02X at byte offset %d: not a candump or python-can log"
+                                + " (those are ASCII text%s)", b, offset - 1, bom ? "; remove the byte-order mark" : ""));
+                    }
+                    if (len == MAX_LINE_BYTES) {
+                        throw new CaptureFormatException(lineNo, "longer than " + MAX_LINE_BYTES + " bytes (no newline between byte offsets "
+                                + start + " and " + (offset - 1) + "): not a candump or python-can log");
+                    }
+                    line[len++] = (byte) b;
+                }
+                String text = new String(line, 0, len, java.nio.charset.StandardCharsets.ISO_8859_1);
+                if (b < 0) {
+                    truncated = !text.isBlank(); // no newline at the end: a capture cut off mid-line
+                    return null;
+                }
+                if (!text.isBlank()) {
+                    return parse(text.strip(), lineNo);
+                }
+            }
+        }
+
+        @Override
+        public boolean truncated() { return truncated; }
+
+        @Override
+        public boolean pcap() { return false; }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
         }
     }
 

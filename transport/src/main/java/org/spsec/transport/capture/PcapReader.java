@@ -37,7 +37,22 @@ public final class PcapReader {
         return le == 0xA1B2_C3D4 || le == 0xA1B2_3C4D || Integer.reverseBytes(le) == 0xA1B2_C3D4 || Integer.reverseBytes(le) == 0xA1B2_3C4D;
     }
 
+    /** Reads a whole pcap file into memory (for small captures and tests; {@link #reader} streams). */
     public static Result read(InputStream in, String iface) throws IOException, CaptureFormatException {
+        CaptureReader r = reader(in, iface);
+        List<CapturedFrame> frames = new ArrayList<>();
+        CapturedFrame f;
+        while ((f = r.next()) != null) {
+            frames.add(f);
+        }
+        return new Result(frames, r.truncated());
+    }
+
+    /**
+     * A pcap file read packet by packet (the header is checked at once); the reader closes
+     * {@code in}. A packet over 64 KiB is refused without being read.
+     */
+    public static CaptureReader reader(InputStream in, String iface) throws IOException, CaptureFormatException {
         byte[] header = in.readNBytes(24);
         if (header.length < 24 || !looksLikePcap(header)) {
             throw new CaptureFormatException("packet", 0, "not a pcap file");
@@ -51,52 +66,84 @@ public final class PcapReader {
         if (linkType != PcapWriter.LINKTYPE_CAN_SOCKETCAN) {
             throw new CaptureFormatException("packet", 0, "pcap link type " + linkType + " is not SocketCAN (227)");
         }
-        List<CapturedFrame> frames = new ArrayList<>();
-        int packet = 0;
-        while (true) {
-            byte[] rh = in.readNBytes(16);
-            if (rh.length == 0) {
-                return new Result(frames, false);
+        return new PacketReader(in, iface, order, nanos);
+    }
+
+    private static final class PacketReader implements CaptureReader {
+        private final InputStream in;
+        private final String iface;
+        private final ByteOrder order;
+        private final boolean nanos;
+        private int packet;
+        private boolean truncated;
+
+        PacketReader(InputStream in, String iface, ByteOrder order, boolean nanos) {
+            this.in = in;
+            this.iface = iface;
+            this.order = order;
+            this.nanos = nanos;
+        }
+
+        @Override
+        public CapturedFrame next() throws IOException, CaptureFormatException {
+            while (true) {
+                byte[] rh = in.readNBytes(16);
+                if (rh.length == 0) {
+                    return null;
+                }
+                packet++;
+                if (rh.length < 16) {
+                    truncated = true;
+                    return null;
+                }
+                ByteBuffer r = ByteBuffer.wrap(rh).order(order);
+                long sec = Integer.toUnsignedLong(r.getInt(0));
+                long frac = Integer.toUnsignedLong(r.getInt(4));
+                int incl = r.getInt(8);
+                if (incl < 0 || incl > MAX_PACKET) {
+                    throw new CaptureFormatException("packet", packet, "packet of " + Integer.toUnsignedString(incl) + " bytes is no SocketCAN frame");
+                }
+                byte[] body = in.readNBytes(incl);
+                if (body.length < incl) {
+                    truncated = true;
+                    return null;
+                }
+                if (incl < 8) {
+                    throw new CaptureFormatException("packet", packet, "packet of " + incl + " bytes is shorter than a SocketCAN header");
+                }
+                ByteBuffer b = ByteBuffer.wrap(body).order(ByteOrder.BIG_ENDIAN);
+                int rawId = b.getInt(0);
+                int len = body[4] & 0xFF;
+                int fdFlags = body[5] & 0xFF;
+                if ((rawId & (CAN_RTR_FLAG | CAN_ERR_FLAG)) != 0) {
+                    continue;
+                }
+                if (len > incl - 8 || len > 64) {
+                    throw new CaptureFormatException("packet", packet, "frame length " + len + " does not fit its packet");
+                }
+                boolean extended = (rawId & CAN_EFF_FLAG) != 0;
+                boolean fd = (fdFlags & 0x04) != 0 || len > 8 || incl - 8 > 8;
+                byte[] data = new byte[len];
+                System.arraycopy(body, 8, data, 0, len);
+                long timeNanos = sec * 1_000_000_000L + (nanos ? frac : frac * 1000);
+                try {
+                    CanFrame f = CanFrame.of(rawId & (extended ? 0x1FFF_FFFF : 0x7FF), extended, fd, fd && (fdFlags & 0x01) != 0, data);
+                    return new CapturedFrame(timeNanos, iface, f);
+                } catch (IllegalArgumentException e) {
+                    throw new CaptureFormatException("packet", packet, e.getMessage());
+                }
             }
-            packet++;
-            if (rh.length < 16) {
-                return new Result(frames, true);
-            }
-            ByteBuffer r = ByteBuffer.wrap(rh).order(order);
-            long sec = Integer.toUnsignedLong(r.getInt(0));
-            long frac = Integer.toUnsignedLong(r.getInt(4));
-            int incl = r.getInt(8);
-            if (incl < 0 || incl > MAX_PACKET) {
-                throw new CaptureFormatException("packet", packet, "packet of " + Integer.toUnsignedString(incl) + " bytes is no SocketCAN frame");
-            }
-            byte[] body = in.readNBytes(incl);
-            if (body.length < incl) {
-                return new Result(frames, true);
-            }
-            if (incl < 8) {
-                throw new CaptureFormatException("packet", packet, "packet of " + incl + " bytes is shorter than a SocketCAN header");
-            }
-            ByteBuffer b = ByteBuffer.wrap(body).order(ByteOrder.BIG_ENDIAN);
-            int rawId = b.getInt(0);
-            int len = body[4] & 0xFF;
-            int fdFlags = body[5] & 0xFF;
-            if ((rawId & (CAN_RTR_FLAG | CAN_ERR_FLAG)) != 0) {
-                continue;
-            }
-            if (len > incl - 8 || len > 64) {
-                throw new CaptureFormatException("packet", packet, "frame length " + len + " does not fit its packet");
-            }
-            boolean extended = (rawId & CAN_EFF_FLAG) != 0;
-            boolean fd = (fdFlags & 0x04) != 0 || len > 8 || incl - 8 > 8;
-            byte[] data = new byte[len];
-            System.arraycopy(body, 8, data, 0, len);
-            long timeNanos = sec * 1_000_000_000L + (nanos ? frac : frac * 1000);
-            try {
-                CanFrame f = CanFrame.of(rawId & (extended ? 0x1FFF_FFFF : 0x7FF), extended, fd, fd && (fdFlags & 0x01) != 0, data);
-                frames.add(new CapturedFrame(timeNanos, iface, f));
-            } catch (IllegalArgumentException e) {
-                throw new CaptureFormatException("packet", packet, e.getMessage());
-            }
+        }
+
+        @Override
+        public boolean truncated() { return truncated; }
+
+        @Override
+        public boolean pcap() { return true; }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
         }
     }
 }

@@ -113,4 +113,73 @@ class CaptureTest {
         // tshark prints can.id in decimal: 12020A7Bh, 181h, 7FFh
         assertThat(out.lines().toList()).containsExactly("302123643\t12", "385\t20", "2047\t2");
     }
+
+    /** An input stream of {@code length} copies of one byte, without a newline (like /dev/zero, but finite). */
+    private static java.io.InputStream endless(byte b, long length) {
+        return new java.io.InputStream() {
+            long left = length;
+
+            @Override
+            public int read() {
+                return left-- > 0 ? b & 0xFF : -1;
+            }
+
+            @Override
+            public int read(byte[] buf, int off, int len) {
+                if (left <= 0) {
+                    return -1;
+                }
+                int n = (int) Math.min(len, left);
+                java.util.Arrays.fill(buf, off, off + n, b);
+                left -= n;
+                return n;
+            }
+        };
+    }
+
+    /** A capture with no newline is refused where a line passes 64 KiB, naming the line and offset; nothing is buffered whole. */
+    @Test
+    void textCapturesAreStreamedWithABoundedLine() throws Exception {
+        String good = Candump.format(FD29) + "\n";
+        java.io.InputStream in = new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(good.getBytes()), endless((byte) 'a', 1L << 30));
+        try (CaptureReader r = CaptureReader.open(in, "pcap")) {
+            assertThat(r.pcap()).isFalse();
+            assertThat(r.next()).isEqualTo(FD29);
+            int start = good.length();
+            assertThatThrownBy(r::next).isInstanceOf(CaptureFormatException.class)
+                    .hasMessage("line 2: longer than 65536 bytes (no newline between byte offsets " + start + " and " + (start + 65536)
+                            + "): not a candump or python-can log");
+        }
+        try (CaptureReader r = CaptureReader.open(endless((byte) 0, 1L << 30), "pcap")) { // /dev/zero
+            assertThatThrownBy(r::next).hasMessage("line 1: byte 0x00 at byte offset 0: not a candump or python-can log (those are ASCII text)");
+        }
+        byte[] bom = ("\uFEFF" + good).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try (CaptureReader r = CaptureReader.open(new java.io.ByteArrayInputStream(bom), "pcap")) {
+            assertThatThrownBy(r::next).hasMessageEndingWith("(those are ASCII text; remove the byte-order mark)");
+        }
+        // blank lines are skipped, a last line without its newline is skipped and reported
+        String log = good + "\r\n\n" + Candump.format(CLASSIC) + "\n" + Candump.format(FD11).substring(0, 30);
+        try (CaptureReader r = CaptureReader.open(new java.io.ByteArrayInputStream(log.getBytes()), "pcap")) {
+            assertThat(r.next()).isEqualTo(FD29);
+            assertThat(r.next()).isEqualTo(CLASSIC);
+            assertThat(r.next()).isNull();
+            assertThat(r.truncated()).isTrue();
+        }
+    }
+
+    @Test
+    void pcapIsToldByItsFirstBytesAndStreamed() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (PcapWriter w = new PcapWriter(bytes)) {
+            w.write(FD29);
+            w.write(CLASSIC);
+        }
+        try (CaptureReader r = CaptureReader.open(new java.io.ByteArrayInputStream(bytes.toByteArray()), "pcap")) {
+            assertThat(r.pcap()).isTrue();
+            assertThat(r.next().frame()).isEqualTo(FD29.frame());
+            assertThat(r.next().frame()).isEqualTo(CLASSIC.frame());
+            assertThat(r.next()).isNull();
+            assertThat(r.truncated()).isFalse();
+        }
+    }
 }
