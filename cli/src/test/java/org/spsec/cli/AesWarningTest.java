@@ -10,22 +10,33 @@ class AesWarningTest {
 
     @Test
     void aJvmWithoutAesIntrinsicsWarnsInOneLine() throws Exception {
-        ChildProcess p = run("-XX:-UseAESIntrinsics");
+        ChildProcess p = run("-XX:+UnlockDiagnosticVMOptions", "-XX:-UseAESIntrinsics");
         assertThat(p.lines().stream().filter(l -> l.startsWith("spsec: warning:"))).as(p.text()).hasSize(1)
                 .allMatch(l -> l.contains("without AES intrinsics"));
         assertThat(p.process().exitValue()).isZero();
     }
 
     @Test
+    void aJvmWithoutAesInstructionsWarnsInOneLine() throws Exception {
+        ChildProcess p = run("-XX:-UseAES");
+        assertThat(p.lines().stream().filter(l -> l.startsWith("spsec: warning:"))).as(p.text()).hasSize(1)
+                .allMatch(l -> l.contains("without AES instructions"));
+        assertThat(p.process().exitValue()).isZero();
+    }
+
+    @Test
     void aJvmWithThemSaysNothing() throws Exception {
-        ChildProcess p = run("-XX:+UseAESIntrinsics");
+        ChildProcess p = run("-XX:+UseAES");
         assertThat(p.lines()).as(p.text()).noneMatch(l -> l.contains("warning"));
         assertThat(p.process().exitValue()).isZero();
     }
 
-    private static ChildProcess run(String vmOption) throws Exception {
-        ChildProcess p = ChildProcess.start("spsec --version", List.of(ProcessHandle.current().info().command().orElse("java"),
-                vmOption, "-cp", System.getProperty("java.class.path"), SpsecMain.class.getName(), "--version"));
+    private static ChildProcess run(String... vmOptions) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        cmd.addAll(List.of(vmOptions));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), SpsecMain.class.getName(), "--version"));
+        ChildProcess p = ChildProcess.start("spsec --version", cmd);
         assertThat(p.finish(60)).as("exits").isTrue();
         return p;
     }

@@ -16,15 +16,22 @@ public final class CryptoPlatform {
 
     /** A one-line warning when AES runs without hardware instructions; empty when all is well. */
     public static Optional<String> aesWarning() {
-        return aesWarning(vmOption("UseAESIntrinsics"));
+        // UseAES is a product flag; UseAESIntrinsics is diagnostic and readable only when unlocked.
+        return aesWarning(vmOption("UseAES"), vmOption("UseAESIntrinsics"));
     }
 
-    /** The warning for a given value of the VM option (null: the JVM does not say). */
-    static Optional<String> aesWarning(String useAesIntrinsics) {
-        if ("true".equals(useAesIntrinsics)) {
+    /** The warning for given values of the VM options (null: the JVM does not say). */
+    static Optional<String> aesWarning(String useAes, String useAesIntrinsics) {
+        String why;
+        if ("false".equals(useAes)) {
+            why = "the JVM runs without AES instructions (UseAES is off)";
+        } else if ("false".equals(useAesIntrinsics)) {
+            why = "the JVM runs without AES intrinsics (UseAESIntrinsics is off)";
+        } else if ("true".equals(useAes)) {
             return Optional.empty();
+        } else {
+            why = "this JVM does not report whether AES uses processor instructions";
         }
-        String why = useAesIntrinsics == null ? "this JVM does not report AES intrinsics" : "the JVM runs without AES intrinsics (UseAESIntrinsics is off)";
         return Optional.of(why + ": the JDK's AES then uses lookup tables indexed by secret data, so AES-256-GCM timing can leak key bits;"
                 + " use a HotSpot JVM on a processor with AES instructions, or --aead chacha20-poly1305 / ascon-aead128");
     }
@@ -38,7 +45,7 @@ public final class CryptoPlatform {
             VMOption option = bean.getVMOption(name);
             return option.getValue();
         } catch (RuntimeException | LinkageError e) {
-            return null; // not HotSpot, or jdk.management absent
+            return null; // not HotSpot, a locked diagnostic option, or jdk.management absent
         }
     }
 }

@@ -19,9 +19,11 @@ class CryptoPlatformTest {
 
     @Test
     void warnsWhenTheIntrinsicsAreOffOrUnknown() {
-        assertThat(CryptoPlatform.aesWarning("true")).isEmpty();
-        assertThat(CryptoPlatform.aesWarning("false")).get().asString()
-                .contains("UseAESIntrinsics is off").contains("secret").doesNotContain("\n");
-        assertThat(CryptoPlatform.aesWarning(null)).get().asString().contains("does not report");
+        assertThat(CryptoPlatform.aesWarning("true", null)).isEmpty();
+        assertThat(CryptoPlatform.aesWarning("true", "true")).isEmpty();
+        assertThat(CryptoPlatform.aesWarning("false", null)).get().asString()
+                .contains("UseAES is off").contains("secret").doesNotContain("\n");
+        assertThat(CryptoPlatform.aesWarning("true", "false")).get().asString().contains("UseAESIntrinsics is off");
+        assertThat(CryptoPlatform.aesWarning(null, null)).get().asString().contains("does not report");
     }
 }
