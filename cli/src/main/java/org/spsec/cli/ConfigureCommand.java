@@ -57,6 +57,9 @@ public final class ConfigureCommand implements java.util.concurrent.Callable<Int
         @Option(names = "--aead", paramLabel = "NAME", defaultValue = "aes-256-gcm", description = "The network's AEAD (default: ${DEFAULT-VALUE}).")
         String aead;
 
+        @Option(names = "--json", description = "One JSON object per line: a result per operation (fields: docs/CLI.md).")
+        boolean json;
+
         @Option(names = "--timeout", paramLabel = "MS", defaultValue = "100", description = "Time-out per response in ms, 1..60000 (default: ${DEFAULT-VALUE}).")
         long timeoutMillis;
     }
@@ -143,10 +146,42 @@ public final class ConfigureCommand implements java.util.concurrent.Callable<Int
             }
             boolean ok = true;
             for (ConfiguratorResult r : results) {
-                out.println(describe(r));
+                out.println(target.json ? json(r) : describe(r));
                 ok &= r.ok();
             }
             return ok && results.size() >= expected ? 0 : SpsecMain.EXIT_FAILURE;
+        }
+
+        /** One result as a JSON object: the operation, its outcome, and the value read (hex) if any. */
+        static String json(ConfiguratorResult r) {
+            Register reg = r.operation().register() < 0 ? null : Register.ofCode(r.operation().register());
+            return JsonLines.object("result", g -> {
+                g.writeStringField("time", JsonLines.seconds(System.currentTimeMillis() * 1_000_000L));
+                g.writeNumberField("participant", r.operation().participant());
+                g.writeStringField("operation", r.operation().kind().name().toLowerCase(Locale.ROOT));
+                if (r.operation().kind() == ConfiguratorResult.Operation.Kind.READ || r.operation().kind() == ConfiguratorResult.Operation.Kind.WRITE) {
+                    g.writeStringField("register", String.format("%02X", r.operation().register()));
+                    if (reg != null) {
+                        g.writeStringField("register_name", reg.toString());
+                    }
+                }
+                g.writeBooleanField("ok", r.ok());
+                if (r.value() == null) {
+                    g.writeNullField("value");
+                } else {
+                    g.writeStringField("value", Hex.of(r.value()));
+                }
+                if (r.ok()) {
+                    g.writeNullField("error");
+                } else {
+                    g.writeStringField("error", r.error().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+                }
+                if (r.message() == null) {
+                    g.writeNullField("message");
+                } else {
+                    g.writeStringField("message", r.message());
+                }
+            });
         }
 
         static String describe(ConfiguratorResult r) {
@@ -318,10 +353,34 @@ public final class ConfigureCommand implements java.util.concurrent.Callable<Int
             } finally {
                 bus.close();
             }
-            commissioner.log().forEach(out::println);
-            commissioner.failures().forEach(f -> out.println("FAILED: " + f));
-            if (!commissioner.done()) {
-                out.println("FAILED: provisioning did not finish within 120 s");
+            if (target.json) {
+                String time = JsonLines.seconds(System.currentTimeMillis() * 1_000_000L);
+                commissioner.log().forEach(l -> out.println(JsonLines.object("log", g -> {
+                    g.writeStringField("time", time);
+                    g.writeNumberField("participant", p.value());
+                    g.writeStringField("detail", l);
+                })));
+                boolean done = commissioner.done();
+                out.println(JsonLines.object("result", g -> {
+                    g.writeStringField("time", time);
+                    g.writeNumberField("participant", p.value());
+                    g.writeStringField("operation", "provision");
+                    g.writeBooleanField("ok", done && commissioner.failures().isEmpty());
+                    g.writeArrayFieldStart("failures");
+                    for (Object f : commissioner.failures()) {
+                        g.writeString(String.valueOf(f));
+                    }
+                    if (!done) {
+                        g.writeString("provisioning did not finish within 120 s");
+                    }
+                    g.writeEndArray();
+                }));
+            } else {
+                commissioner.log().forEach(out::println);
+                commissioner.failures().forEach(f -> out.println("FAILED: " + f));
+                if (!commissioner.done()) {
+                    out.println("FAILED: provisioning did not finish within 120 s");
+                }
             }
             return commissioner.done() && commissioner.failures().isEmpty() ? 0 : SpsecMain.EXIT_FAILURE;
         }

@@ -7,20 +7,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.EnumMap;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import org.spsec.core.canfd.ControlId;
-import org.spsec.core.canfd.FrameKind;
 import org.spsec.core.crypto.AeadAlgorithm;
 import org.spsec.core.engine.StampMode;
 import org.spsec.core.engine.Verdict;
 import org.spsec.core.keys.RootKey;
-import org.spsec.core.model.ParticipantState;
-import org.spsec.core.engine.NonceCollisionCheck;
+import org.spsec.core.role.GroupWatch;
 import org.spsec.core.role.Observer;
 import org.spsec.core.role.ParticipantConfig;
 import org.spsec.core.time.TickRate;
@@ -59,6 +57,10 @@ public final class MonitorCommand implements Callable<Integer> {
     @Option(names = "--duration", paramLabel = "S", description = "Stop after S seconds (default: run until Ctrl-C).")
     Long duration;
 
+    @Option(names = "--json", description = "One JSON object per line: every frame with its verdict and clock offset, heartbeat"
+            + " changes, missing heartbeats, anchors, warnings and a summary every 10 s (fields: docs/CLI.md).")
+    boolean json;
+
     @Option(names = "--timestamp", paramLabel = "TICKS", description = "Manual anchor: the group time T now (with --csalt).")
     Long timestamp;
 
@@ -67,12 +69,6 @@ public final class MonitorCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
-
-    private static final class Seen {
-        long lastHeartbeat;
-        int status = -1;
-        boolean missing;
-    }
 
     @Override
     public Integer call() throws Exception {
@@ -91,8 +87,6 @@ public final class MonitorCommand implements Callable<Integer> {
         }
         CliInputs.busSpec(bus);
         long period = ParticipantConfig.heartbeatPeriodNanos(heartbeat);
-        Map<Integer, Seen> participants = new TreeMap<>();
-        Map<Verdict, Long> counts = new EnumMap<>(Verdict.class);
         org.spsec.core.keys.Csalt manualCsalt = null;
         if (csalt != null) {
             try {
@@ -105,15 +99,18 @@ public final class MonitorCommand implements Callable<Integer> {
         try (Observer observer = new Observer(algorithm, seed, StampMode.ENCRYPT, TickRate.DEFAULT);
              Writer cap = openCapture();
              CanBus canBus = CliInputs.openBus(bus, "monitor")) {
-            out.printf("monitoring %s (passive; %s)%n", canBus.describe(), duration == null ? "Ctrl-C stops" : duration + " s");
+            GroupWatch watch = new GroupWatch(observer, period);
+            if (!json) {
+                line(out, System.currentTimeMillis(), String.format("monitoring %s (passive; %s)", canBus.describe(),
+                        duration == null ? "Ctrl-C stops" : duration + " s"));
+            }
             if (timestamp != null) {
                 observer.anchor(timestamp, System.nanoTime(), manualCsalt);
-                out.println("anchored by hand (--timestamp, --csalt)");
+                emit(out, System.nanoTime(), new GroupWatch.Anchored(System.nanoTime(), "anchored by hand (--timestamp, --csalt)"));
             }
             out.flush();
             long end = duration == null ? Long.MAX_VALUE : System.nanoTime() + TimeUnit.SECONDS.toNanos(duration);
             long nextSummary = System.nanoTime() + 10_000_000_000L;
-            NonceCollisionCheck.Watch nonceWatch = new NonceCollisionCheck.Watch();
             // SIGTERM or Ctrl-C: stop at a line boundary and close the capture, so it stays readable.
             java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
             java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
@@ -132,56 +129,35 @@ public final class MonitorCommand implements Callable<Integer> {
                     ReceivedFrame r = canBus.receive(100_000_000L);
                     if (SpsecMain.debug(spec) && canBus.undecodableFrames() > undecodableShown) {
                         undecodableShown = canBus.undecodableFrames();
-                        out.printf("undecodable frame on the bus (%d so far): %s%n", undecodableShown, canBus.lastUndecodable());
+                        line(out, System.currentTimeMillis(), String.format("undecodable frame on the bus (%d so far): %s",
+                                undecodableShown, canBus.lastUndecodable()));
                     }
                     long now = System.nanoTime();
+                    List<GroupWatch.Event> events;
                     if (r != null) {
                         if (cap != null) {
                             cap.write(Candump.format(new CapturedFrame(r.wallNanos(), "rx", r.frame())) + "\n");
                         }
-                        boolean wasAnchored = observer.anchored();
-                        Observer.Judgement j = observer.judge(r.monotonicNanos(), r.frame());
-                        counts.merge(j.verdict(), 1L, Long::sum);
-                        if (j.verdict() == Verdict.OK && j.kind().stamped()) {
-                            NonceCollisionCheck.Collision c = nonceWatch.observe(r.frame().id(), r.frame().extended());
-                            if (c != null) {
-                                out.printf("WARNING %s: these senders can reuse each other's nonces (SPEC section 6); give them identifiers"
-                                        + " that differ in their low 16 bits%n", c);
+                        events = watch.frame(r.monotonicNanos(), r.frame());
+                        for (GroupWatch.Event e : events) {
+                            if (e instanceof GroupWatch.Judged j) {
+                                frameLine(out, r, j);
+                            } else {
+                                emit(out, r.wallNanos(), e);
                             }
                         }
-                        if (j.verdict() != Verdict.OK && j.verdict() != Verdict.UNVERIFIABLE) {
-                            out.printf("REJECTED %s on %X: %s%n", j.kind().label(), r.frame().id(), j.verdict().label());
-                        } else if (j.kind() == FrameKind.HEARTBEAT && j.verdict() == Verdict.OK) {
-                            ControlId c = ControlId.tryDecode(r.frame().id(), true);
-                            Seen s = participants.computeIfAbsent(c.participant(), k -> new Seen());
-                            s.lastHeartbeat = now;
-                            if (s.missing || s.status != c.b2()) {
-                                ParticipantState st = ParticipantState.ofCode(c.b2());
-                                out.printf("P%d heartbeat: %s%s%n", c.participant(), st == null ? "status " + c.b2() : st.name().toLowerCase(Locale.ROOT),
-                                        (c.b2() & 0x80) != 0 ? " (alert)" : "");
-                                s.status = c.b2();
-                                s.missing = false;
-                            }
-                        } else if (j.kind() == FrameKind.TIME_BROADCAST && j.verdict() == Verdict.OK && j.note() != null) {
-                            out.println(j.note());
-                        } else if (j.kind() == FrameKind.TIME_RESPONSE && j.verdict() == Verdict.OK && !wasAnchored) {
-                            out.println("anchored on a verified time response");
-                        }
-                    }
-                    for (Map.Entry<Integer, Seen> e : participants.entrySet()) {
-                        Seen s = e.getValue();
-                        if (period > 0 && !s.missing && now - s.lastHeartbeat > period * 5 / 2) {
-                            s.missing = true;
-                            out.printf("P%d heartbeat MISSING for 2.5 cycles%n", e.getKey());
+                    } else {
+                        for (GroupWatch.Event e : watch.time(now)) {
+                            emit(out, System.currentTimeMillis() * 1_000_000L, e);
                         }
                     }
                     if (now >= nextSummary) {
                         nextSummary = now + 10_000_000_000L;
-                        out.printf("summary: %s; %d participants heard%s%n", counts, participants.size(), undecodable(canBus));
+                        summary(out, watch, canBus);
                     }
                     out.flush();
                 }
-                out.printf("summary: %s; %d participants heard%s%n", counts, participants.size(), undecodable(canBus));
+                summary(out, watch, canBus);
                 out.flush();
                 if (cap != null) {
                     cap.flush();
@@ -199,6 +175,60 @@ public final class MonitorCommand implements Callable<Integer> {
         }
         return 0;
     }
+
+    /** One frame: every frame as a JSON object with --json; on the console only rejected ones (the rest is in the summary). */
+    private void frameLine(PrintWriter out, ReceivedFrame r, GroupWatch.Judged j) {
+        Observer.Judgement v = j.judgement();
+        if (json) {
+            String id = r.frame().extended() ? String.format("%08X", r.frame().id()) : String.format("%03X", r.frame().id());
+            out.println(JsonLines.frame(j.number(), JsonLines.seconds(r.wallNanos()), id, v, j.offsetMs()));
+        } else if (v.verdict() != Verdict.OK && v.verdict() != Verdict.UNVERIFIABLE) {
+            line(out, r.wallNanos() / 1_000_000L, String.format("REJECTED %s on %X%s: %s", v.kind().label(), r.frame().id(),
+                    v.participant() == null ? "" : " (P" + v.participant() + ")", v.verdict().label()));
+        }
+    }
+
+    private void emit(PrintWriter out, long wallNanos, GroupWatch.Event e) {
+        if (json) {
+            out.println(JsonLines.watchEvent(JsonLines.seconds(wallNanos), e));
+            return;
+        }
+        String text = switch (e) {
+            case GroupWatch.Judged j -> null;
+            case GroupWatch.HeartbeatChanged h -> String.format("P%d heartbeat: %s%s", h.participant(),
+                    h.state() == null ? "status " + h.status() : JsonLines.state(h.state()), h.alert() ? " (alert)" : "");
+            case GroupWatch.HeartbeatMissing m -> String.format("P%d heartbeat MISSING for 2.5 cycles", m.participant());
+            case GroupWatch.Anchored a -> a.detail();
+            case GroupWatch.NonceWarning n -> "WARNING " + n.detail();
+        };
+        if (text != null) {
+            line(out, wallNanos / 1_000_000L, text);
+        }
+    }
+
+    /** The counts and, per participant, its state, clock offset to the Sync and frame counts. */
+    private void summary(PrintWriter out, GroupWatch watch, CanBus canBus) {
+        long wall = System.currentTimeMillis();
+        if (json) {
+            out.println(JsonLines.summary(JsonLines.seconds(wall * 1_000_000L), watch));
+            return;
+        }
+        line(out, wall, String.format("summary: %d frames %s; %d participants heard%s", watch.frames(), watch.counts(),
+                watch.participants().size(), undecodable(canBus)));
+        for (GroupWatch.Participant p : watch.participants()) {
+            line(out, wall, String.format("  P%-3d %-12s offset %s  verified %d  rejected %d%s", p.id(),
+                    p.missing() ? "MISSING" : p.state() == null ? "-" : JsonLines.state(p.state()) + (p.alert() ? "!" : ""),
+                    p.offsetMs() == null ? "   -    " : String.format(Locale.ROOT, "%+6.1f ms", p.offsetMs()), p.verified(), p.rejected(),
+                    p.lastRejection() == null ? "" : "  (last: " + p.lastRejection() + ")"));
+        }
+    }
+
+    /** A console line with its wall-clock time. */
+    private static void line(PrintWriter out, long wallMillis, String text) {
+        out.println(TIME.format(Instant.ofEpochMilli(wallMillis)) + "  " + text);
+    }
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
 
     /** {@code --capture}, opened before the bus: a file that cannot be written is reported before any work. */
     private Writer openCapture() {

@@ -73,6 +73,10 @@ abstract class NodeCommand implements Callable<Integer> {
             description = "Period of --send in milliseconds, 1..3600000 (default: ${DEFAULT-VALUE}).")
     long periodMillis;
 
+    @Option(names = "--json", description = "One JSON object per line instead of text: started, state changes, security events,"
+            + " notes and warnings, data (with --print-data), stopped (fields: docs/CLI.md).")
+    boolean json;
+
     @Option(names = "--print-data", description = "Print every verified data unit.")
     boolean printData;
 
@@ -165,8 +169,9 @@ abstract class NodeCommand implements Callable<Integer> {
             }
         });
         Runtime.getRuntime().addShutdownHook(hook);
-        out.printf("P%d%s on %s, store %s; %s%n", pid, sync() ? " (Sync)" : "", canBus.describe(), store,
-                duration == null ? "Ctrl-C stops" : "running for " + duration + " s");
+        // The readiness line (a service manager can wait for it): the node is on the bus and its loop starts now.
+        say(out, "started", pid, String.format("P%d%s on %s, store %s; %s", pid, sync() ? " (Sync)" : "", canBus.describe(), store,
+                duration == null ? "Ctrl-C stops" : "running for " + duration + " s"));
         out.flush();
         runner.start();
         long next = System.nanoTime();
@@ -178,7 +183,8 @@ abstract class NodeCommand implements Callable<Integer> {
                 long bad = canBus.undecodableFrames();
                 // With --debug every new one is shown at once (its reason); else a count every 10 s at most.
                 if (bad > undecodableShown && (SpsecMain.debug(spec) || System.nanoTime() - undecodableAt > 10_000_000_000L)) {
-                    out.printf("P%d bus: %d undecodable frame%s so far (last: %s)%n", pid, bad, bad == 1 ? "" : "s", canBus.lastUndecodable());
+                    say(out, "warning", pid, String.format("P%d bus: %d undecodable frame%s so far (last: %s)", pid, bad, bad == 1 ? "" : "s",
+                            canBus.lastUndecodable()));
                     out.flush();
                     undecodableShown = bad;
                     undecodableAt = System.nanoTime();
@@ -207,7 +213,7 @@ abstract class NodeCommand implements Callable<Integer> {
                 captureWriter.close();
             }
             if (runner.failure() == null) {
-                out.printf("P%d stopped%n", pid);
+                say(out, "stopped", pid, String.format("P%d stopped", pid));
             }
             out.flush();
             stopped.countDown();
@@ -223,8 +229,29 @@ abstract class NodeCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** One line of output: the text, or with --json an object of this type with time, participant and detail. */
+    private void say(PrintWriter out, String type, int pid, String text) {
+        if (json) {
+            out.println(JsonLines.object(type, g -> {
+                g.writeStringField("time", JsonLines.seconds(System.currentTimeMillis() * 1_000_000L));
+                if (pid > 0) {
+                    g.writeNumberField("participant", pid);
+                } else {
+                    g.writeNullField("participant");
+                }
+                g.writeStringField("detail", text);
+            }));
+        } else {
+            out.println(text);
+        }
+    }
+
     private void report(PrintWriter out, AuditLog auditLog, ParticipantEngine engine, NodeEvent e) {
-        switch (e) {
+        if (json) {
+            if (!(e instanceof NodeEvent.DataReceived) || printData) {
+                out.println(JsonLines.nodeEvent(JsonLines.seconds(System.currentTimeMillis() * 1_000_000L), e));
+            }
+        } else switch (e) {
             case NodeEvent.StateChanged s -> out.printf("P%d state %s -> %s (%s)%n", s.participant(),
                     s.from().name().toLowerCase(Locale.ROOT), s.to().name().toLowerCase(Locale.ROOT), s.cause());
             case NodeEvent.SecurityEventRaised s -> out.printf("P%d event %04Xh %s: %s%n", s.participant(), s.code(), s.name(), s.detail());
@@ -401,10 +428,13 @@ abstract class NodeCommand implements Callable<Integer> {
                 n++;
             }
         }
-        out.printf("imported %d key%s from %s%n", n, n == 1 ? "" : "s", String.join(", ", keys.stream().map(Path::toString).toList()));
+        int pid = id == null ? 0 : id;
+        say(out, "note", pid, String.format("imported %d key%s from %s", n, n == 1 ? "" : "s",
+                String.join(", ", keys.stream().map(Path::toString).toList())));
         for (String f : skipped) {
-            out.printf("note: the provisioning key in %s was not imported: that file also holds the group's keys, so every node would"
-                    + " get it, and a Provisioning key belongs to one device (spsec keys generate --devices writes one file per device)%n", f);
+            say(out, "note", pid, String.format("note: the provisioning key in %s was not imported: that file also holds the group's keys,"
+                    + " so every node would get it, and a Provisioning key belongs to one device (spsec keys generate --devices writes"
+                    + " one file per device)", f));
         }
     }
 

@@ -40,8 +40,10 @@ class CommandsTest {
         assertThat(r.code).isEqualTo(1);
         List<String> lines = r.out.lines().toList();
         assertThat(lines).hasSize(Files.readAllLines(tmp.resolve("d/capture.log")).size());
-        assertThat(lines.get(0)).matches("\\{\"frame\":1,\"time\":\"[0-9.]+\",\"can_id\":\"[0-9A-F]+\",\"kind\":\"[a-z-]+\","
-                + "\"participant\":(null|\\d+),\"verdict\":\"(ok|auth-failed|replay|outside-window|malformed|unverifiable)\",\"payload\":(null|\"[0-9a-f]*\")}");
+        assertThat(lines.get(0)).matches("\\{\"type\":\"frame\",\"frame\":1,\"time\":\"[0-9.]+\",\"can_id\":\"[0-9A-F]+\",\"kind\":\"[a-z-]+\","
+                + "\"participant\":(null|\\d+),\"verdict\":\"(ok|auth-failed|replay|outside-window|malformed|unverifiable)\",\"payload\":(null|\"[0-9a-f]*\"),"
+                + "\"offset_ms\":(null|-?[0-9.]+),\"note\":(null|\"[^\"]*\")}");
+        assertThat(lines).anyMatch(l -> l.contains("\"kind\":\"data\"") && l.contains("\"verdict\":\"ok\"") && l.matches(".*\"offset_ms\":-?[0-9.]+,.*"));
         assertThat(lines).anyMatch(l -> l.contains("\"kind\":\"heartbeat\"") && l.contains("\"verdict\":\"ok\"") && l.contains("\"payload\":\"ffff\""));
         assertThat(lines).anyMatch(l -> l.contains("\"kind\":\"time-response\"") && l.contains("\"verdict\":\"ok\""));
         assertThat(lines).anyMatch(l -> l.contains("\"verdict\":\"replay\""));
@@ -153,6 +155,8 @@ class CommandsTest {
     void monitorOnAnEmptyBus() {
         CliRun r = run("monitor", "--keys", tmp.resolve("d/keys.txt").toString(), "--bus", "mem", "--duration", "1");
         assertThat(r.code).isZero();
-        assertThat(r.out).startsWith("monitoring in-memory bus").contains("summary: {}; 0 participants heard");
+        // Every line starts with its wall-clock time.
+        assertThat(r.out.lines()).isNotEmpty().allMatch(l -> l.matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3}  .*"));
+        assertThat(r.out).contains("  monitoring in-memory bus").contains("summary: 0 frames {}; 0 participants heard");
     }
 }

@@ -29,8 +29,17 @@ import org.spsec.core.time.TickRate;
  * and tag; verified time broadcasts re-anchor it (forward only), as a participant does.
  */
 public final class Observer implements AutoCloseable {
-    /** What the observer made of one frame. {@code payload} is the verified, unpadded plaintext, else null. */
-    public record Judgement(FrameKind kind, Integer participant, Verdict verdict, byte[] payload, String note) {}
+    /**
+     * What the observer made of one frame. {@code payload} is the verified, unpadded plaintext,
+     * else null. {@code offsetTicks}, for a verified stamp only (else null): the sender's T minus
+     * the observer's group time when the frame arrived, in ticks of T. The observer follows the
+     * Sync's broadcasts, so this is the sender's clock against the Sync's, less the bus latency.
+     */
+    public record Judgement(FrameKind kind, Integer participant, Verdict verdict, byte[] payload, String note, Long offsetTicks) {
+        public Judgement(FrameKind kind, Integer participant, Verdict verdict, byte[] payload, String note) {
+            this(kind, participant, verdict, payload, note, null);
+        }
+    }
 
     private final AeadAlgorithm algorithm;
     private final RootKey seed;
@@ -60,6 +69,9 @@ public final class Observer implements AutoCloseable {
     }
 
     public boolean anchored() { return channel != null; }
+
+    /** The length of one tick of T, for converting offsets. */
+    public TickRate tickRate() { return rate; }
 
     /** The group time at bus time {@code nanos}, once anchored. */
     public long groupTime(long nanos) {
@@ -126,6 +138,7 @@ public final class Observer implements AutoCloseable {
             return new Judgement(kind, pid, v, null, null);
         }
         byte[] payload = Arrays.copyOf(buf, channel.openedLength());
+        long offset = channel.openedTimestamp() - groupTime(time);
         if (kind == FrameKind.TIME_BROADCAST) {
             try {
                 long t = TimeBroadcast.decode(payload, payload.length).timestamp();
@@ -138,7 +151,7 @@ public final class Observer implements AutoCloseable {
                 return new Judgement(kind, pid, Verdict.MALFORMED, null, e.getMessage());
             }
         }
-        return new Judgement(kind, pid, Verdict.OK, payload, null);
+        return new Judgement(kind, pid, Verdict.OK, payload, null, offset);
     }
 
     /**
