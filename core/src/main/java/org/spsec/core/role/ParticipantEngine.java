@@ -57,6 +57,8 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
     private static final long REFINE_INTERVAL_NANOS = ONE_SECOND;
 
     private final ParticipantConfig config;
+    /** Test only ({@link ParticipantFaults}); {@link ParticipantFaults#NONE} everywhere else. */
+    private final ParticipantFaults faults;
     private final SecureRandom random;
     private final ParticipantRegisters registers;
     private final ParticipantStorage storage;
@@ -87,6 +89,8 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
     private long firstBroadcastFailure = TimerTable.NONE;
     private boolean syncMissing;
     private int lastEventCode;
+    /** Test-only fault {@link ParticipantFaults#sealWithoutHighWaterMark}: the last T it sealed (two frames in one tick still wait). */
+    private long lastFaultySeal;
     private long verified;
     private long rejected;
 
@@ -99,7 +103,17 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
      *                         stored mark it starts after the mark plus the safety margin
      */
     public ParticipantEngine(ParticipantConfig config, ParticipantStorage storage, SecureRandom random, long now, long initialTimestamp) {
+        this(config, storage, random, now, initialTimestamp, ParticipantFaults.NONE);
+    }
+
+    /**
+     * <b>Test only</b>: a participant with deliberate {@code faults} (see {@link ParticipantFaults}),
+     * for proving that conformance checks catch them. Products use the constructor without faults.
+     */
+    public ParticipantEngine(ParticipantConfig config, ParticipantStorage storage, SecureRandom random, long now, long initialTimestamp,
+                             ParticipantFaults faults) {
         this.config = config;
+        this.faults = faults;
         this.random = random;
         this.storage = storage;
         this.registers = new ParticipantRegisters(storage, config);
@@ -306,6 +320,9 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
                 heartbeatDeadline[p] = TimerTable.NONE;
                 heartbeatDeadlinesChanged = true;
                 heartbeatMissing[p] = true;
+                if (faults.silenceMissingHeartbeats()) {
+                    continue; // test-only fault
+                }
                 securityEvent(now, SecurityEvent.HEARTBEAT_MISSING.code() + p,
                         "heartbeat of P" + p + " missing for 2.5 cycles", true);
             }
@@ -581,6 +598,9 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
             return Verdict.UNVERIFIABLE;
         }
         frame.copyData(scratch, 0);
+        if (faults.acceptReplays()) {
+            channel.replayGuard().clear(); // test-only fault
+        }
         Verdict v = channel.open(timeLine.groupTime(now), frame.id(), scratch, 0, frame.length(), scratch, 0);
         if (v == Verdict.OK) {
             verified++;
@@ -641,6 +661,15 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
             payload = new TimeBroadcast(t, 0).encode(); // the payload's T is the stamp's, even after a wait
         }
         int len = channel.seal(t, canId, payload, 0, payload.length, scratch, 0);
+        if (len == GroupChannel.SAME_TICK && faults.sealWithoutHighWaterMark() && t > lastFaultySeal) {
+            // Test-only fault: a channel of its own that remembers no T (nonce reuse after a resync).
+            lastFaultySeal = t;
+            RootKey seed = registers.installed(RootKeyKind.SEED);
+            try (GroupChannel forgetful = new GroupChannel(config.algorithm(), seed.key(), seed.salt(), csalt, config.stampMode(),
+                    config.acceptanceWindow())) {
+                len = forgetful.seal(t, canId, payload, 0, payload.length, scratch, 0);
+            }
+        }
         if (len == GroupChannel.SAME_TICK) {
             timers.set(Timer.PENDING_SEND, timeLine.nanosWhenClaimable(now));
             return false;
@@ -844,6 +873,9 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
 
         @Override
         public boolean referenceHabits() { return config.referenceHabits(); }
+
+        @Override
+        public ParticipantFaults faults() { return faults; }
 
         @Override
         public void sessionNotice(long now, String detail, boolean warning) {
