@@ -91,6 +91,8 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
     private int lastEventCode;
     /** Test-only fault {@link ParticipantFaults#sealWithoutHighWaterMark}: the last T it sealed (two frames in one tick still wait). */
     private long lastFaultySeal;
+    /** The cycle slot (T) of the last heartbeat timer: one heartbeat per cycle even when the clock is re-anchored back a little. */
+    private long lastHeartbeatSlot = Long.MIN_VALUE;
     private long verified;
     private long rejected;
 
@@ -714,6 +716,9 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
         if (next <= t) {
             next += periodTicks;
         }
+        while (next <= lastHeartbeatSlot) {
+            next += periodTicks; // the clock was re-anchored back a little: that cycle's heartbeat has gone already
+        }
         timers.set(Timer.HEARTBEAT, timeLine.nanosWhen(next));
     }
 
@@ -724,6 +729,15 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
      * the whole group aborted.
      */
     private void sendHeartbeat(long now) {
+        long period = heartbeatPeriod();
+        if (period > 0) {
+            // The slot this heartbeat belongs to (the timer may fire a few ticks early after a re-anchor): one per cycle.
+            TickRate rate = timeLine.rate();
+            long periodTicks = rate.ticks(period);
+            long offsetTicks = rate.ticks(id.value() * ONE_MS);
+            long t = timeLine.groupTime(now);
+            lastHeartbeatSlot = Math.floorDiv(t - offsetTicks + periodTicks / 2, periodTicks) * periodTicks + offsetTicks;
+        }
         if (channel != null && state != ParticipantState.WAITING) {
             sealAndSend(now, ControlId.heartbeat(status(), id).encode(), true, Heartbeat.payload());
         }
