@@ -716,7 +716,7 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
         if (next <= t) {
             next += periodTicks;
         }
-        while (next <= lastHeartbeatSlot) {
+        while (next <= lastHeartbeatSlot && !faults.sealWithoutHighWaterMark()) { // the test-only fault forgets this too
             next += periodTicks; // the clock was re-anchored back a little: that cycle's heartbeat has gone already
         }
         timers.set(Timer.HEARTBEAT, timeLine.nanosWhen(next));

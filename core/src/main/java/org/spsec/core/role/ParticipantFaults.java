@@ -27,7 +27,8 @@ public interface ParticipantFaults {
     /**
      * SPEC 6: when the time line refuses a T (the clock was re-anchored below a T already
      * sealed, e.g. after a resynchronization), seal anyway on a channel that remembers nothing:
-     * the (T, ID & FFFFh) of an earlier frame is reused under the same key.
+     * the (T, ID & FFFFh) of an earlier frame is reused under the same key. It also forgets which
+     * heartbeat slot it last used, so its heartbeats fall on slots (and T) it has sealed before.
      */
     default boolean sealWithoutHighWaterMark() { return false; }
 }
