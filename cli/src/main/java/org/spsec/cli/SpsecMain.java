@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = SpsecMain.Version.class,
         description = "SPsec for Java: the security sublayer for CAN FD (Security Stamp and control plane).",
-        subcommands = {DemoCommand.class, ParticipantCommand.class, SyncCommand.class, InspectCommand.class, MonitorCommand.class, ConfigureCommand.class, KeysCommand.class, BenchCommand.class, AuditCommand.class,
+        subcommands = {DemoCommand.class, ParticipantCommand.class, SyncCommand.class, InspectCommand.class, MonitorCommand.class, ConfigureCommand.class, ConformanceCommand.class, KeysCommand.class, BenchCommand.class, AuditCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
                 "  spsec demo                     run the demonstration (commissioning, traffic, attacks)",

@@ -57,6 +57,8 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
     private static final long REFINE_INTERVAL_NANOS = ONE_SECOND;
 
     private final ParticipantConfig config;
+    /** Test only ({@link ParticipantFaults}); {@link ParticipantFaults#NONE} everywhere else. */
+    private final ParticipantFaults faults;
     private final SecureRandom random;
     private final ParticipantRegisters registers;
     private final ParticipantStorage storage;
@@ -87,6 +89,10 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
     private long firstBroadcastFailure = TimerTable.NONE;
     private boolean syncMissing;
     private int lastEventCode;
+    /** Test-only fault {@link ParticipantFaults#sealWithoutHighWaterMark}: the last T it sealed (two frames in one tick still wait). */
+    private long lastFaultySeal;
+    /** The cycle slot (T) of the last heartbeat timer: one heartbeat per cycle even when the clock is re-anchored back a little. */
+    private long lastHeartbeatSlot = Long.MIN_VALUE;
     private long verified;
     private long rejected;
 
@@ -99,7 +105,17 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
      *                         stored mark it starts after the mark plus the safety margin
      */
     public ParticipantEngine(ParticipantConfig config, ParticipantStorage storage, SecureRandom random, long now, long initialTimestamp) {
+        this(config, storage, random, now, initialTimestamp, ParticipantFaults.NONE);
+    }
+
+    /**
+     * <b>Test only</b>: a participant with deliberate {@code faults} (see {@link ParticipantFaults}),
+     * for proving that conformance checks catch them. Products use the constructor without faults.
+     */
+    public ParticipantEngine(ParticipantConfig config, ParticipantStorage storage, SecureRandom random, long now, long initialTimestamp,
+                             ParticipantFaults faults) {
         this.config = config;
+        this.faults = faults;
         this.random = random;
         this.storage = storage;
         this.registers = new ParticipantRegisters(storage, config);
@@ -306,6 +322,9 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
                 heartbeatDeadline[p] = TimerTable.NONE;
                 heartbeatDeadlinesChanged = true;
                 heartbeatMissing[p] = true;
+                if (faults.silenceMissingHeartbeats()) {
+                    continue; // test-only fault
+                }
                 securityEvent(now, SecurityEvent.HEARTBEAT_MISSING.code() + p,
                         "heartbeat of P" + p + " missing for 2.5 cycles", true);
             }
@@ -581,6 +600,9 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
             return Verdict.UNVERIFIABLE;
         }
         frame.copyData(scratch, 0);
+        if (faults.acceptReplays()) {
+            channel.replayGuard().clear(); // test-only fault
+        }
         Verdict v = channel.open(timeLine.groupTime(now), frame.id(), scratch, 0, frame.length(), scratch, 0);
         if (v == Verdict.OK) {
             verified++;
@@ -641,6 +663,15 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
             payload = new TimeBroadcast(t, 0).encode(); // the payload's T is the stamp's, even after a wait
         }
         int len = channel.seal(t, canId, payload, 0, payload.length, scratch, 0);
+        if (len == GroupChannel.SAME_TICK && faults.sealWithoutHighWaterMark() && t > lastFaultySeal) {
+            // Test-only fault: a channel of its own that remembers no T (nonce reuse after a resync).
+            lastFaultySeal = t;
+            RootKey seed = registers.installed(RootKeyKind.SEED);
+            try (GroupChannel forgetful = new GroupChannel(config.algorithm(), seed.key(), seed.salt(), csalt, config.stampMode(),
+                    config.acceptanceWindow())) {
+                len = forgetful.seal(t, canId, payload, 0, payload.length, scratch, 0);
+            }
+        }
         if (len == GroupChannel.SAME_TICK) {
             timers.set(Timer.PENDING_SEND, timeLine.nanosWhenClaimable(now));
             return false;
@@ -685,6 +716,9 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
         if (next <= t) {
             next += periodTicks;
         }
+        while (next <= lastHeartbeatSlot && !faults.sealWithoutHighWaterMark()) { // the test-only fault forgets this too
+            next += periodTicks; // the clock was re-anchored back a little: that cycle's heartbeat has gone already
+        }
         timers.set(Timer.HEARTBEAT, timeLine.nanosWhen(next));
     }
 
@@ -695,6 +729,15 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
      * the whole group aborted.
      */
     private void sendHeartbeat(long now) {
+        long period = heartbeatPeriod();
+        if (period > 0) {
+            // The slot this heartbeat belongs to (the timer may fire a few ticks early after a re-anchor): one per cycle.
+            TickRate rate = timeLine.rate();
+            long periodTicks = rate.ticks(period);
+            long offsetTicks = rate.ticks(id.value() * ONE_MS);
+            long t = timeLine.groupTime(now);
+            lastHeartbeatSlot = Math.floorDiv(t - offsetTicks + periodTicks / 2, periodTicks) * periodTicks + offsetTicks;
+        }
         if (channel != null && state != ParticipantState.WAITING) {
             sealAndSend(now, ControlId.heartbeat(status(), id).encode(), true, Heartbeat.payload());
         }
@@ -844,6 +887,9 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
 
         @Override
         public boolean referenceHabits() { return config.referenceHabits(); }
+
+        @Override
+        public ParticipantFaults faults() { return faults; }
 
         @Override
         public void sessionNotice(long now, String detail, boolean warning) {

@@ -35,6 +35,9 @@ interface SessionHost {
     /** Whether sessions follow the reference participant's habits on the wire ({@link ParticipantConfig#referenceHabits()}). */
     boolean referenceHabits();
 
+    /** Test-only faults ({@link ParticipantFaults}); none by default. */
+    default ParticipantFaults faults() { return ParticipantFaults.NONE; }
+
     /** Something for the host that is no security event (a refused request and why); a warning if {@code warning}. */
     void sessionNotice(long now, String detail, boolean warning);
 }

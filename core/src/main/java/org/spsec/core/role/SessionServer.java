@@ -147,7 +147,7 @@ final class SessionServer {
         }
         RootKeyKind k = RootKeyKind.bySelector(hello.selector());
         RootKey base = k == null ? null : host.registers().installed(k);
-        if (k == null || !k.opensSessions() || base == null) {
+        if (k == null || (!k.opensSessions() && !host.faults().answerSeedKeySessions()) || base == null) {
             host.sessionSecurityEvent(now, SecurityEvent.SESSION_HELLO_KEY_NOT_FOUND.code(),
                     "ClientHello selector " + hello.selector() + (k == RootKeyKind.SEED ? " (Seed key sessions are refused)" : " has no installed key"));
             return;
@@ -266,7 +266,10 @@ final class SessionServer {
             return;
         }
         ParticipantRegisters regs = host.registers();
-        RegisterAccess.Refusal refusal = RegisterAccess.write(req.register(), req.length(), kind, regs.isInstalled(RootKeyKind.PROVISIONING),
+        RegisterAccess.Refusal refusal = host.faults().ignoreWriteLadder() // test-only fault: only the length is checked
+                ? Register.ofCode(req.register()) == null ? RegisterAccess.Refusal.UNKNOWN_REGISTER
+                        : Register.ofCode(req.register()).acceptsLength(req.length()) ? RegisterAccess.Refusal.NONE : RegisterAccess.Refusal.WRONG_LENGTH
+                : RegisterAccess.write(req.register(), req.length(), kind, regs.isInstalled(RootKeyKind.PROVISIONING),
                 regs.isInstalled(RootKeyKind.INTEGRATOR));
         if (refusal != RegisterAccess.Refusal.NONE) {
             refused(now, "write (" + req.length() + " bytes)", req.register(), refusal.name());

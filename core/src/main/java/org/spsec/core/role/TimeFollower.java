@@ -63,6 +63,8 @@ final class TimeFollower {
     /** A broadcast moving the clock back more than this waits for the next one to agree. */
     static final long BACK_STEP_CONFIRM_NANOS = 1_000_000L;
     private boolean backStepPending;
+    /** The newest verified broadcast time seen (applied or not). */
+    private long newestBroadcast;
 
     TimeFollower(TimeLine timeLine, SecureRandom random, long windowNanos) {
         this.timeLine = timeLine;
@@ -133,6 +135,7 @@ final class TimeFollower {
         adoptedRoundTrip = lastRoundTrip;
         timeLine.set(syncTicks + timeLine.rate().ticks(lastRoundTrip / 2), now);
         lastAppliedBroadcast = syncTicks;
+        newestBroadcast = syncTicks; // an authenticated answer is the Sync's time now: broadcasts are judged from it
         clearDoubt();
         votes.clear();
         return Outcome.ADOPTED;
@@ -161,6 +164,7 @@ final class TimeFollower {
         refinementsLeft = 0;
         adoptedRoundTrip = Long.MAX_VALUE;
         lastAppliedBroadcast = 0;
+        newestBroadcast = 0;
         clearDoubt();
         votes.clear();
     }
@@ -178,7 +182,11 @@ final class TimeFollower {
      */
     void verifiedBroadcast(long now, long syncTicks) {
         refinementsLeft = 0; // the Sync's own time is in: nothing left to refine
-        if (syncTicks > lastAppliedBroadcast) {
+        // Forward only, against every verified broadcast seen, applied or still waiting for its
+        // second opinion: an older one must never be that second opinion (the conformance tool's
+        // TS-01 moved a real-process participant back by 0.5 s that way).
+        if (syncTicks > lastAppliedBroadcast && syncTicks > newestBroadcast) {
+            newestBroadcast = syncTicks;
             long back = timeLine.rate().nanos(timeLine.groupTime(now) - syncTicks);
             if (back > BACK_STEP_CONFIRM_NANOS && !backStepPending) {
                 backStepPending = true; // wait for a second opinion

@@ -1,0 +1,117 @@
+package org.spsec.conformance;
+
+import static org.spsec.conformance.Bench.SECOND;
+
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.spsec.core.bytes.LittleEndian;
+import org.spsec.core.keys.RootKey;
+import org.spsec.core.keys.RootKeyKind;
+
+/**
+ * Runs the conformance cases against one device: the tool's Sync starts, the device must show
+ * it is Secure, its configuration is read (61h-63h, in an Integrator session), then the selected
+ * groups run in a fixed order and the whole-run nonce check closes the report.
+ *
+ * <p>Sans I/O: everything goes through the {@link Harness}. The caller makes the
+ * {@link ToolNode}, attaches it to a harness, and passes both.
+ */
+public final class Conformance {
+    private Conformance() {}
+
+    /** Runs every selected group; {@code progress} hears each result as it is decided. */
+    public static Report run(Setup setup, ToolNode node, Harness harness, SecureRandom random, Consumer<CaseResult> progress) {
+        CaseSink sink = new CaseSink(progress);
+        List<String> notes = new ArrayList<>();
+        try (Bench b = new Bench(setup, harness, node, random)) {
+            b.startSync();
+            long t0 = b.now();
+            boolean secure = b.awaitSecure(t0, 30 * SECOND);
+            readConfiguration(b, notes);
+            if (!secure) {
+                secure = b.awaitSecure(t0, 10 * SECOND);
+            }
+            if (!secure) {
+                String why = "the device did not show it is Secure (verified heartbeat with status 02h) within 40 s of the tool's Sync"
+                        + " starting; check --id, --keys, --aead and that no other Sync is on the bus";
+                notes.add(why);
+                for (Group g : setup.groups()) {
+                    sink.add(g.label().toUpperCase() + "-00", g, "10", "the device reaches Secure with the tool as Sync", CaseVerdict.FAIL, why,
+                            b.framesSince(t0, 12));
+                }
+                return new Report(setup, sink.results(), notes);
+            }
+            notes.add(String.format(java.util.Locale.ROOT, "device P%d Secure with the tool's Sync (P%d) after %.2f s", setup.device(), setup.toolId(),
+                    (b.now() - t0) / 1e9));
+            if (setup.groups().contains(Group.COMMISSIONING)) {
+                sink.add("CO-00", Group.COMMISSIONING, "8", "commissioning from factory state", CaseVerdict.NOT_APPLICABLE,
+                        "the device is commissioned already (it holds the Seed key of the key file)", List.of());
+            }
+            if (setup.groups().contains(Group.SESSIONS)) {
+                SessionCases.run(b, sink);
+                settle(b);
+            }
+            if (setup.groups().contains(Group.DATAPLANE)) {
+                DataPlaneCases.run(b, sink);
+                settle(b);
+            }
+            if (setup.groups().contains(Group.HEARTBEAT)) {
+                HeartbeatCases.run(b, sink);
+                settle(b);
+            }
+            if (setup.groups().contains(Group.TIMESYNC)) {
+                TimeCases.timeSync(b, sink);
+                settle(b);
+            }
+            if (setup.groups().contains(Group.PARAMAUTH)) {
+                TimeCases.paramAuth(b, sink);
+                settle(b);
+            }
+            if (setup.groups().contains(Group.NONCE)) {
+                TimeCases.nonceAcrossResync(b, sink);
+                TimeCases.nonceWholeRun(b, sink);
+            }
+            notes.add(String.format(java.util.Locale.ROOT, "%d frames on the bus, %d stamped frames of the device judged, run %.1f s",
+                    node.log().size(), b.judge.stamped().size(), (b.now() - b.started) / 1e9));
+            return new Report(setup, sink.results(), notes);
+        }
+    }
+
+    /** 61h, 62h, 63h in an Integrator session (the device's heartbeat timing, monitoring, and whether it is a Sync). */
+    private static void readConfiguration(Bench b, List<String> notes) {
+        RootKey integrator = b.key(RootKeyKind.INTEGRATOR);
+        if (integrator == null) {
+            notes.add("no Integrator key: 61h-63h unread (heartbeat cases not applicable)");
+            return;
+        }
+        List<String> ev = new ArrayList<>();
+        SessionClient.Session s = b.sessions.open(integrator, ev);
+        if (s == null) {
+            notes.add("no Integrator session: 61h-63h unread");
+            return;
+        }
+        byte[] hb = b.sessions.read(s, 0x61, ev);
+        byte[] mon = b.sessions.read(s, 0x62, ev);
+        byte[] sync = b.sessions.read(s, 0x63, ev);
+        b.sessions.terminate(s, ev);
+        b.heartbeatTiming = hb == null || hb.length != 1 ? -1 : hb[0] & 0xFF;
+        b.monitorRegister = mon == null || mon.length != 4 ? -1 : LittleEndian.getU32(mon, 0);
+        b.syncRole = sync == null || sync.length != 1 ? -1 : sync[0] & 0xFF;
+        notes.add(String.format("device configuration: 61h = %s, 62h = %s, 63h = %s", hb == null ? "?" : Integer.toString(b.heartbeatTiming),
+                mon == null ? "?" : String.format("%08Xh", b.monitorRegister), sync == null ? "?" : Integer.toString(b.syncRole)));
+        b.awaitSecure(b.now(), 3 * SECOND);
+    }
+
+    /** Between groups: the device back in Secure at the group time (a session ends a Warning; otherwise the hold time). */
+    private static void settle(Bench b) {
+        b.node.interceptTimeRequests(null);
+        b.node.silenceHeartbeats(false);
+        b.node.silenceBroadcasts(false);
+        if (!b.awaitSecure(b.now(), 8 * SECOND)) {
+            b.readLastEvent(new ArrayList<>()); // a session: Warning ends on leaving Configuration
+            b.awaitSecure(b.now(), 30 * SECOND);
+        }
+    }
+}
