@@ -41,8 +41,9 @@ public final class ConformanceCommand implements Callable<Integer> {
     int id;
 
     @Option(names = "--keys", paramLabel = "FILE", required = true,
-            description = "Key file of the device (Seed key required; Integrator and Provisioning keys enable more cases).")
-    Path keys;
+            description = "Key files of the device, repeatable (e.g. group.keys and device-N.keys of spsec keys generate --devices):"
+                    + " the Seed key is required; Integrator and Provisioning keys enable more cases.")
+    List<Path> keys;
 
     @Option(names = "--aead", paramLabel = "NAME", defaultValue = "aes-256-gcm", description = "The network's AEAD (default: ${DEFAULT-VALUE}).")
     String aead;
@@ -91,9 +92,9 @@ public final class ConformanceCommand implements Callable<Integer> {
             }
         }
         AeadAlgorithm algorithm = CliInputs.aead(aead);
-        Map<RootKeyKind, RootKey> keyMap = CliInputs.keyFile(keys);
+        Map<RootKeyKind, RootKey> keyMap = CliInputs.keyFiles(keys);
         if (!keyMap.containsKey(RootKeyKind.SEED)) {
-            throw new UserException(keys + " has no seed_key and seed_salt");
+            throw new UserException(String.join(", ", keys.stream().map(Path::toString).toList()) + ": no seed_key and seed_salt");
         }
         Setup setup = Setup.of(id, algorithm, keyMap, groups).withResponseTimeout(responseTimeout * 1_000_000L);
         if (toolId != null) {

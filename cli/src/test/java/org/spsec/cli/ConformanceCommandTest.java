@@ -33,13 +33,16 @@ class ConformanceCommandTest {
 
     @Test
     void ourParticipantInAnotherJvmPassesEveryCase() throws Exception {
-        Path keys = tmp.resolve("keys.txt");
+        // As a device maker would: the group's keys, and the device's own Provisioning key in a file of its own.
+        Path dir = tmp.resolve("keys");
         assertThat(SpsecMain.execute(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()),
-                "keys", "generate", keys.toString())).isZero();
+                "keys", "generate", "--devices", "5", dir.toString())).isZero();
+        String group = dir.resolve("group.keys").toString();
+        String own = dir.resolve("device-5.keys").toString();
         String bus = "udp:239.74.163.2:" + (30000 + ThreadLocalRandom.current().nextInt(20000)) + "@lo";
         List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "--sun-misc-unsafe-memory-access=allow", "-cp", System.getProperty("java.class.path"), SpsecMain.class.getName(),
-                "participant", "--store", tmp.resolve("p5").toString(), "--id", "5", "--keys", keys.toString(), "--bus", bus,
+                "participant", "--store", tmp.resolve("p5").toString(), "--id", "5", "--keys", group, "--keys", own, "--bus", bus,
                 "--send", "185=a5", "--period", "300", "--duration", "600"));
         ChildProcess device = ChildProcess.start("participant", cmd);
         processes.add(device.process());
@@ -49,7 +52,7 @@ class ConformanceCommandTest {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code = SpsecMain.execute(new PrintWriter(out), new PrintWriter(err),
-                "conformance", "--bus", bus, "--id", "5", "--keys", keys.toString(), "--report", report.toString());
+                "conformance", "--bus", bus, "--id", "5", "--keys", group, "--keys", own, "--report", report.toString());
         String json = Files.readString(report);
         assertThat(code).as("%s%n%s%n%s", out, err, device.text()).isZero();
         Matcher m = Pattern.compile("\"verdict\":\"([a-z-]+)\"").matcher(json);
