@@ -51,37 +51,45 @@ final class AesGcm implements Aead {
     public void seal(byte[] nonce, int nonceOff, int nonceLen, byte[] aad, int aadOff, int aadLen,
                      byte[] in, int inOff, int len, byte[] out, int outOff, byte[] tag, int tagOff) {
         checkOpen();
-        deriveJ0(nonce, nonceOff, nonceLen);
-        int firstBatch = keystreamBatch(0, len);
-        ctr(in, inOff, len, out, outOff, firstBatch);
-        authenticate(aad, aadOff, aadLen, out, outOff, len);
-        System.arraycopy(fullTag, 0, tag, tagOff, TAG_LENGTH);
-        wipe();
+        try {
+            deriveJ0(nonce, nonceOff, nonceLen);
+            int firstBatch = keystreamBatch(0, len);
+            ctr(in, inOff, len, out, outOff, firstBatch);
+            authenticate(aad, aadOff, aadLen, out, outOff, len);
+            System.arraycopy(fullTag, 0, tag, tagOff, TAG_LENGTH);
+        } finally {
+            wipe();
+        }
     }
 
     @Override
     public boolean open(byte[] nonce, int nonceOff, int nonceLen, byte[] aad, int aadOff, int aadLen,
                         byte[] in, int inOff, int len, byte[] out, int outOff, byte[] tag, int tagOff) {
         checkOpen();
-        deriveJ0(nonce, nonceOff, nonceLen);
-        int firstBatch = keystreamBatch(0, len);
-        authenticate(aad, aadOff, aadLen, in, inOff, len);
-        boolean ok = ConstantTime.equals(fullTag, 0, tag, tagOff, TAG_LENGTH);
-        if (ok) {
-            ctr(in, inOff, len, out, outOff, firstBatch);
+        try {
+            deriveJ0(nonce, nonceOff, nonceLen);
+            int firstBatch = keystreamBatch(0, len);
+            authenticate(aad, aadOff, aadLen, in, inOff, len);
+            boolean ok = ConstantTime.equals(fullTag, 0, tag, tagOff, TAG_LENGTH);
+            if (ok) {
+                ctr(in, inOff, len, out, outOff, firstBatch);
+            }
+            return ok;
+        } finally {
+            // After a failed open fullTag holds the right tag for the forged input: never keep it.
+            wipe();
         }
-        // After a failed open fullTag holds the right tag for the forged input: never keep it.
-        wipe();
-        return ok;
     }
 
-    /** Clears what one operation leaves behind: keystream, E(K, J0), the full tag, the GHASH state. */
+    /** Clears what one operation leaves behind: keystream, counter blocks, J0, E(K, J0), the full tag, the GHASH state. */
     private void wipe() {
         Arrays.fill(keystream, 0, keystreamDirty, (byte) 0);
+        Arrays.fill(counters, 0, keystreamDirty, (byte) 0);
         keystreamDirty = 0;
+        Arrays.fill(j0, (byte) 0);
         Arrays.fill(encryptedJ0, (byte) 0);
         Arrays.fill(fullTag, (byte) 0);
-        ghash.reset();
+        ghash.wipe();
     }
 
     @Override

@@ -34,24 +34,27 @@ final class AsconAead128 implements Aead {
     @Override
     public void seal(byte[] nonce, int nonceOff, int nonceLen, byte[] aad, int aadOff, int aadLen,
                      byte[] in, int inOff, int len, byte[] out, int outOff, byte[] tag, int tagOff) {
-        start(nonce, nonceOff, nonceLen, aad, aadOff, aadLen);
-        int p = 0;
-        for (; len - p >= RATE; p += RATE) {
-            x0 ^= LittleEndian.getI64(in, inOff + p);
-            x1 ^= LittleEndian.getI64(in, inOff + p + 8);
-            LittleEndian.putI64(out, outOff + p, x0);
-            LittleEndian.putI64(out, outOff + p + 8, x1);
-            permute(8);
+        try {
+            start(nonce, nonceOff, nonceLen, aad, aadOff, aadLen);
+            int p = 0;
+            for (; len - p >= RATE; p += RATE) {
+                x0 ^= LittleEndian.getI64(in, inOff + p);
+                x1 ^= LittleEndian.getI64(in, inOff + p + 8);
+                LittleEndian.putI64(out, outOff + p, x0);
+                LittleEndian.putI64(out, outOff + p + 8, x1);
+                permute(8);
+            }
+            for (int i = 0; p + i < len; i++) {
+                int b = in[inOff + p + i] & 0xFF;
+                xorByte(i, b);
+                out[outOff + p + i] = (byte) stateByte(i);
+            }
+            xorByte(len - p, 0x01);
+            finish();
+            System.arraycopy(fullTag, 0, tag, tagOff, TAG_LENGTH);
+        } finally {
+            wipe();
         }
-        for (int i = 0; p + i < len; i++) {
-            int b = in[inOff + p + i] & 0xFF;
-            xorByte(i, b);
-            out[outOff + p + i] = (byte) stateByte(i);
-        }
-        xorByte(len - p, 0x01);
-        finish();
-        System.arraycopy(fullTag, 0, tag, tagOff, TAG_LENGTH);
-        wipe();
     }
 
     @Override
@@ -60,31 +63,34 @@ final class AsconAead128 implements Aead {
         if (plain.length < len) {
             plain = new byte[Math.max(len, 2 * plain.length)];
         }
-        start(nonce, nonceOff, nonceLen, aad, aadOff, aadLen);
-        int p = 0;
-        for (; len - p >= RATE; p += RATE) {
-            long c0 = LittleEndian.getI64(in, inOff + p);
-            long c1 = LittleEndian.getI64(in, inOff + p + 8);
-            LittleEndian.putI64(plain, p, x0 ^ c0);
-            LittleEndian.putI64(plain, p + 8, x1 ^ c1);
-            x0 = c0;
-            x1 = c1;
-            permute(8);
+        try {
+            start(nonce, nonceOff, nonceLen, aad, aadOff, aadLen);
+            int p = 0;
+            for (; len - p >= RATE; p += RATE) {
+                long c0 = LittleEndian.getI64(in, inOff + p);
+                long c1 = LittleEndian.getI64(in, inOff + p + 8);
+                LittleEndian.putI64(plain, p, x0 ^ c0);
+                LittleEndian.putI64(plain, p + 8, x1 ^ c1);
+                x0 = c0;
+                x1 = c1;
+                permute(8);
+            }
+            for (int i = 0; p + i < len; i++) {
+                int c = in[inOff + p + i] & 0xFF;
+                plain[p + i] = (byte) (stateByte(i) ^ c);
+                setByte(i, c);
+            }
+            xorByte(len - p, 0x01);
+            finish();
+            boolean ok = ConstantTime.equals(fullTag, 0, tag, tagOff, TAG_LENGTH);
+            if (ok) {
+                System.arraycopy(plain, 0, out, outOff, len);
+            }
+            return ok;
+        } finally {
+            Arrays.fill(plain, 0, Math.max(0, Math.min(len, plain.length)), (byte) 0);
+            wipe(); // after a failed open fullTag holds the right tag for the forged input
         }
-        for (int i = 0; p + i < len; i++) {
-            int c = in[inOff + p + i] & 0xFF;
-            plain[p + i] = (byte) (stateByte(i) ^ c);
-            setByte(i, c);
-        }
-        xorByte(len - p, 0x01);
-        finish();
-        boolean ok = ConstantTime.equals(fullTag, 0, tag, tagOff, TAG_LENGTH);
-        if (ok) {
-            System.arraycopy(plain, 0, out, outOff, len);
-        }
-        Arrays.fill(plain, 0, len, (byte) 0);
-        wipe(); // after a failed open fullTag holds the right tag for the forged input
-        return ok;
     }
 
     /** Clears what one operation leaves behind: the full tag and the permutation state. */

@@ -34,25 +34,31 @@ final class ChaCha20Poly1305 implements Aead {
     @Override
     public void seal(byte[] nonce, int nonceOff, int nonceLen, byte[] aad, int aadOff, int aadLen,
                      byte[] in, int inOff, int len, byte[] out, int outOff, byte[] tag, int tagOff) {
-        start(nonce, nonceOff, nonceLen);
-        xorKeystream(in, inOff, len, out, outOff);
-        tag(aad, aadOff, aadLen, out, outOff, len);
-        System.arraycopy(fullTag, 0, tag, tagOff, TAG_LENGTH);
-        wipe();
+        try {
+            start(nonce, nonceOff, nonceLen);
+            xorKeystream(in, inOff, len, out, outOff);
+            tag(aad, aadOff, aadLen, out, outOff, len);
+            System.arraycopy(fullTag, 0, tag, tagOff, TAG_LENGTH);
+        } finally {
+            wipe();
+        }
     }
 
     @Override
     public boolean open(byte[] nonce, int nonceOff, int nonceLen, byte[] aad, int aadOff, int aadLen,
                         byte[] in, int inOff, int len, byte[] out, int outOff, byte[] tag, int tagOff) {
-        start(nonce, nonceOff, nonceLen);
-        tag(aad, aadOff, aadLen, in, inOff, len);
-        boolean ok = ConstantTime.equals(fullTag, 0, tag, tagOff, TAG_LENGTH);
-        if (ok) {
-            xorKeystream(in, inOff, len, out, outOff);
+        try {
+            start(nonce, nonceOff, nonceLen);
+            tag(aad, aadOff, aadLen, in, inOff, len);
+            boolean ok = ConstantTime.equals(fullTag, 0, tag, tagOff, TAG_LENGTH);
+            if (ok) {
+                xorKeystream(in, inOff, len, out, outOff);
+            }
+            return ok;
+        } finally {
+            // After a failed open fullTag holds the right tag for the forged input: never keep it.
+            wipe();
         }
-        // After a failed open fullTag holds the right tag for the forged input: never keep it.
-        wipe();
-        return ok;
     }
 
     /**

@@ -63,6 +63,13 @@ final class Ghash {
         pending = 0;
     }
 
+    /** {@link #reset()}, and the blocks last absorbed cleared too (a 16-byte nonce's J0 is derived through them). */
+    void wipe() {
+        reset();
+        java.util.Arrays.fill(pendingHi, 0);
+        java.util.Arrays.fill(pendingLo, 0);
+    }
+
     /** Absorbs {@code len} bytes, zero-padding the last partial block (GCM pads AAD and ciphertext separately). */
     void updatePadded(byte[] b, int off, int len) {
         int end = off + len;

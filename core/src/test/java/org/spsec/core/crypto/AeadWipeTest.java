@@ -12,10 +12,14 @@ import org.junit.jupiter.params.provider.EnumSource;
  * would be the right tag for the forged input) and no one-time key: only its key schedule.
  */
 class AeadWipeTest {
+    /** Fields that must be all zero after an operation; "a.b" is field b of the object in field a. */
     private static final Map<AeadAlgorithm, String[]> SECRETS = Map.of(
-            AeadAlgorithm.AES_256_GCM, new String[] {"keystream", "encryptedJ0", "fullTag"},
-            AeadAlgorithm.CHACHA20_POLY1305, new String[] {"block", "working", "fullTag"},
-            AeadAlgorithm.ASCON_AEAD128, new String[] {"fullTag", "plain"});
+            AeadAlgorithm.AES_256_GCM, new String[] {"keystream", "counters", "j0", "encryptedJ0", "fullTag",
+                "ghash.yHi", "ghash.yLo", "ghash.pendingHi", "ghash.pendingLo", "ghash.partial"},
+            AeadAlgorithm.CHACHA20_POLY1305, new String[] {"block", "working", "fullTag",
+                "poly.r0", "poly.r1", "poly.r2", "poly.r3", "poly.r4", "poly.s1", "poly.s2", "poly.s3", "poly.s4",
+                "poly.h0", "poly.h1", "poly.h2", "poly.h3", "poly.h4", "poly.pad0", "poly.pad1", "poly.pad2", "poly.pad3", "poly.partial"},
+            AeadAlgorithm.ASCON_AEAD128, new String[] {"fullTag", "plain", "x0", "x1", "x2", "x3", "x4"});
 
     @ParameterizedTest
     @EnumSource(AeadAlgorithm.class)
@@ -44,13 +48,19 @@ class AeadWipeTest {
 
     private static void assertWiped(Aead aead, AeadAlgorithm algorithm, String after) throws Exception {
         for (String name : SECRETS.get(algorithm)) {
-            Field f = aead.getClass().getDeclaredField(name);
-            f.setAccessible(true);
-            Object v = f.get(aead);
-            if (v instanceof byte[] b) {
-                assertThat(b).as(algorithm + "." + name + " after " + after).containsOnly(0);
-            } else {
-                assertThat((int[]) v).as(algorithm + "." + name + " after " + after).containsOnly(0);
+            Object v = aead;
+            for (String part : name.split("\\.")) {
+                Field f = v.getClass().getDeclaredField(part);
+                f.setAccessible(true);
+                v = f.get(v);
+            }
+            String as = algorithm + "." + name + " after " + after;
+            switch (v) {
+                case byte[] b -> assertThat(b).as(as).containsOnly(0);
+                case int[] i -> assertThat(i).as(as).containsOnly(0);
+                case long[] l -> assertThat(l).as(as).containsOnly(0L);
+                case Long l -> assertThat(l).as(as).isZero();
+                default -> throw new AssertionError(as + ": unexpected field type " + v.getClass());
             }
         }
     }
