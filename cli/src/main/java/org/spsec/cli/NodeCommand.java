@@ -118,17 +118,24 @@ abstract class NodeCommand implements Callable<Integer> {
         CanBus canBus;
         int pid;
         try {
+            if (id == null && !Files.isDirectory(store)) {
+                throw new UserException("no participant ID: give --id N (1..127)", SpsecMain.EXIT_USAGE);
+            }
+            // The bus is tried before anything is created or written: a bus that cannot be opened
+            // leaves no store, audit log or capture behind. It is opened for good after the warm-up.
+            CliInputs.openBus(bus, "probe").close();
+            // The audit log and capture are opened before the store is made, unless they live in it.
+            FileParticipantStorage first = inStore(audit) || inStore(capture) ? openStorage() : null;
             openedAudit = openAudit();
             openedCapture = openCapture();
-            storage = openStorage();
+            storage = first != null ? first : openStorage();
             try {
+                if (id == null) {
+                    pid = storedId(storage); // checked before any key is imported
+                }
                 importKeys(storage, imported);
                 applyOptions(storage);
-                byte[] idRegister = storage.loadRegister(Register.PARTICIPANT_ID.code());
-                if (idRegister == null) {
-                    throw new UserException("no participant ID: give --id N (1..127)", SpsecMain.EXIT_USAGE);
-                }
-                pid = idRegister[0];
+                pid = storedId(storage);
             } catch (UncheckedIOException e) {
                 throw new UserException("cannot use store " + store + ": " + CliInputs.reason(e.getCause(), store));
             }
@@ -351,7 +358,11 @@ abstract class NodeCommand implements Callable<Integer> {
             throw new UserException("--send: '" + idText + "' is not a hex CAN ID", SpsecMain.EXIT_USAGE);
         }
         long value = idText.length() > 8 ? Long.MAX_VALUE : Long.parseLong(idText, 16);
-        boolean extended = idText.length() > 3 || value > 0x7FF;
+        boolean extended = idText.length() > 3;
+        if (!extended && value > 0x7FF) {
+            throw new UserException("--send " + idText + ": an 11-bit CAN ID (1 to 3 hex digits) is at most 7FF; write a 29-bit ID"
+                    + " with 4 to 8 digits (e.g. " + String.format("%08X", value) + ")", SpsecMain.EXIT_USAGE);
+        }
         if (value > 0x1FFF_FFFFL) {
             throw new UserException("--send " + idText + ": not a CAN ID (11-bit IDs are 000..7FF, 29-bit IDs 00000000..1FFFFFFF,"
                     + " at most 8 hex digits)", SpsecMain.EXIT_USAGE);
@@ -378,6 +389,23 @@ abstract class NodeCommand implements Callable<Integer> {
             result.add(parseSend(s));
         }
         return result;
+    }
+
+    private boolean inStore(Path file) {
+        return file != null && file.toAbsolutePath().normalize().startsWith(store.toAbsolutePath().normalize());
+    }
+
+    /** The participant ID in the store (register 60h): one byte, 1..127, or a one-line error. */
+    private int storedId(FileParticipantStorage storage) {
+        byte[] idRegister = storage.loadRegister(Register.PARTICIPANT_ID.code());
+        if (idRegister == null) {
+            throw new UserException("no participant ID: give --id N (1..127)", SpsecMain.EXIT_USAGE);
+        }
+        if (idRegister.length != 1 || !ParticipantId.isValid(idRegister[0])) {
+            throw new UserException("cannot use store " + store + ": registers/60 (the participant ID) is damaged (repair or remove that file,"
+                    + " or give --id N)");
+        }
+        return idRegister[0];
     }
 
     private FileParticipantStorage openStorage() {

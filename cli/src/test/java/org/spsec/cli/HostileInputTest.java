@@ -137,9 +137,47 @@ class HostileInputTest {
                 "cannot use store " + store + ": " + register + " is damaged: not a hex digit at position 1");
         Files.delete(register);
 
+        // a register of the wrong length, and a participant ID that is empty or out of range
+        Files.writeString(register, "0400\n");
+        oneLine(run("sync", "--store", store.toString(), "--bus", "mem", "--duration", "1"), 1,
+                register + " is damaged: 2 bytes, register 61h holds 1");
+        Files.delete(register);
+        Path id = store.resolve("registers/60");
+        for (String damaged : new String[] {"\n", "ff\n"}) {
+            Files.writeString(id, damaged);
+            CliRun r = run("participant", "--store", store.toString(), "--bus", "mem", "--duration", "1");
+            assertThat(r.err).as(damaged).doesNotContain("internal error");
+            assertThat(r.code).isEqualTo(1);
+            assertThat(r.err.lines()).hasSize(1);
+        }
+        Files.writeString(id, "02\n");
+
         Path timeline = store.resolve("timeline");
         Files.writeString(timeline, "nonsense\n");
         oneLine(run("participant", "--store", store.toString(), "--bus", "mem", "--duration", "1"), 1, "is not an SPsec timestamp file");
+    }
+
+    @Test
+    void nothingIsCreatedBeforeTheChecksAndAnAuditLogMayLiveInANewStore() throws Exception {
+        // No --id on a fresh store: refused before the store is made or a key imported.
+        Path fresh = tmp.resolve("no-id");
+        oneLine(run("participant", "--store", fresh.toString(), "--keys", keys.toString(), "--bus", "mem", "--duration", "1"), 2,
+                "no participant ID");
+        assertThat(fresh).doesNotExist();
+        // A bus that cannot be opened: no store, audit log or capture is left behind.
+        Path store = tmp.resolve("no-bus");
+        CliRun r = run("participant", "--store", store.toString(), "--id", "3", "--bus", "socketcan:nope0",
+                "--audit", tmp.resolve("a.jsonl").toString(), "--capture", tmp.resolve("c.log").toString(), "--duration", "1");
+        assertThat(r.code).as(r.err).isNotZero();
+        assertThat(store).doesNotExist();
+        assertThat(tmp.resolve("a.jsonl")).doesNotExist();
+        assertThat(tmp.resolve("c.log")).doesNotExist();
+        // The audit log inside a store that does not exist yet (the store is made first).
+        Path inside = tmp.resolve("st2");
+        CliRun ok = run("participant", "--store", inside.toString(), "--id", "4", "--bus", "mem", "--duration", "1",
+                "--audit", inside.resolve("a.jsonl").toString());
+        assertThat(ok.code).as(ok.err).isZero();
+        assertThat(inside.resolve("a.jsonl")).exists();
     }
 
     @Test
@@ -226,6 +264,8 @@ class HostileInputTest {
         assertThat(tmp.resolve("send-store")).as("refused before the store was made").doesNotExist();
         // the limits themselves are accepted
         assertThat(NodeCommand.parseSend("7FF=01")).satisfies(s -> assertThat(s.extended()).isFalse());
+        oneLine(run("participant", "--store", store, "--id", "3", "--bus", "mem", "--duration", "1", "--send", "800=00"), 2,
+                "an 11-bit CAN ID (1 to 3 hex digits) is at most 7FF");
         assertThat(NodeCommand.parseSend("1FFFFFFF=01")).satisfies(s -> assertThat(s.id()).isEqualTo(0x1FFF_FFFF));
         assertThat(NodeCommand.parseSend("0181=01").extended()).as("four digits: a 29-bit identifier").isTrue();
     }

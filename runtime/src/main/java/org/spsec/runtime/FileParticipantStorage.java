@@ -54,10 +54,16 @@ public final class FileParticipantStorage implements ParticipantStorage {
                 if (!name.matches("[0-9a-f]{2}")) {
                     continue; // not a register (e.g. a temporary file a crash left mid-write; the register itself is intact)
                 }
+                byte[] value;
                 try {
-                    loadRegister(Integer.parseInt(name, 16));
+                    value = loadRegister(Integer.parseInt(name, 16));
                 } catch (UncheckedIOException e) {
                     throw e.getCause();
+                }
+                org.spsec.core.model.Register r = org.spsec.core.model.Register.ofCode(Integer.parseInt(name, 16));
+                if (r != null && value != null && (r.variable() ? value.length > r.maxSize() : value.length != r.maxSize())) {
+                    throw new IOException(f + " is damaged: " + value.length + " bytes, register " + name.toUpperCase(java.util.Locale.ROOT)
+                            + "h holds " + (r.variable() ? "at most " : "") + r.maxSize());
                 }
             }
         }

@@ -62,8 +62,8 @@ public final class AuditLog implements AutoCloseable {
                         count++;
                         last = lines.line();
                         if (last == null) {
-                            throw new IOException(file + ": line " + count + " is longer than " + LineScanner.MAX_LINE_BYTES
-                                    + " bytes: not an audit log");
+                            throw new IOException(file + ": line " + count + (lines.notUtf8() ? " is not UTF-8 text"
+                                    : " is longer than " + LineScanner.MAX_LINE_BYTES + " bytes") + ": not an audit log");
                         }
                     }
                 }

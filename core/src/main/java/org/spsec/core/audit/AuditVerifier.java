@@ -41,7 +41,8 @@ public final class AuditVerifier {
                 if (!lines.terminated()) {
                     problem = "the last line is incomplete";
                 } else if (line == null) {
-                    problem = "longer than " + LineScanner.MAX_LINE_BYTES + " bytes: not an audit log line";
+                    problem = lines.notUtf8() ? "not UTF-8 text: not an audit log line"
+                            : "longer than " + LineScanner.MAX_LINE_BYTES + " bytes: not an audit log line";
                 } else {
                     problem = check(line, n, expectedPrev);
                     expectedPrev = AuditLog.sha256(line);

@@ -59,9 +59,28 @@ final class LineScanner {
         }
     }
 
-    /** The line just read (without its newline), or null if it was longer than {@link #MAX_LINE_BYTES}. */
+    /**
+     * The line just read (without its newline), or null if it was longer than {@link #MAX_LINE_BYTES}
+     * or is not UTF-8 ({@link #notUtf8()}). Decoding is strict: the hash chain is over the text, and
+     * two different byte sequences must never decode to the same text.
+     */
     String line() {
-        return tooLong ? null : new String(line, 0, length, StandardCharsets.UTF_8);
+        if (tooLong) {
+            return null;
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(line, 0, length)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return null;
+        }
+    }
+
+    /** Whether the line just read is within the length limit but not valid UTF-8. */
+    boolean notUtf8() {
+        return !tooLong && line() == null;
     }
 
     /** Whether the line just read ended with a newline (else the input ended in it). */

@@ -23,8 +23,8 @@ public final class KeyFiles {
 
     /**
      * The text of a key file: a regular file over {@link KeyFile#MAX_FILE_BYTES} is refused by its
-     * size before anything is read, and no more than that is ever read (so a device or a pipe that
-     * does not end, {@code /dev/zero}, is refused too). A byte a key file cannot hold (a byte-order
+     * size before anything is read, and no more than that is ever read (so a device that does not
+     * end, {@code /dev/zero}, is refused too; a pipe with no writer blocks, as any read of it would). A byte a key file cannot hold (a byte-order
      * mark, UTF-8, a control character) is refused with its line and column.
      */
     public static String readText(Path file) throws IOException, KeyFileException {

@@ -80,6 +80,20 @@ class AuditLogTest {
 
     /** verify and reopen read line by line: a line with no end (or a device that never ends) is reported, not buffered whole. */
     @Test
+    void aLineThatIsNotUtf8BreaksTheChainRatherThanDecodingLikeAnother() throws IOException {
+        // Lenient decoding would read a lone FFh as U+FFFD, the same text as the bytes EF BF BD.
+        Path file = writeLog(2);
+        byte[] bytes = Files.readAllBytes(file);
+        int at = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1).indexOf("\"seq\":2");
+        bytes[at + 3] = (byte) 0xFF;
+        Files.write(file, bytes);
+        AuditVerifier.Result r = AuditVerifier.verify(file);
+        org.assertj.core.api.Assertions.assertThat(r.brokenLine()).isEqualTo(2);
+        org.assertj.core.api.Assertions.assertThat(r.problem()).contains("not UTF-8");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AuditLog.open(file)).hasMessageContaining("not UTF-8");
+    }
+
+    @Test
     void hostileLogsAreReadWithBoundedMemory() throws IOException {
         Path file = writeLog(3);
         byte[] endless = new byte[LineScanner.MAX_LINE_BYTES * 3];
