@@ -43,7 +43,7 @@ final class Annotator implements AutoCloseable {
         }
         try {
             if (Files.exists(out) && Files.isSameFile(out, capture)) {
-                throw new UserException("--annotate " + out + " is the capture itself: name another file");
+                throw new UserException("--annotate " + out + " is the capture itself: name another file", SpsecMain.EXIT_USAGE);
             }
         } catch (IOException e) {
             throw new UserException("cannot write " + out + ": " + CliInputs.reason(e, out));
