@@ -38,7 +38,8 @@ import picocli.CommandLine.Parameters;
             "Exit status: 0 every frame judged was ok, 1 some frame was rejected (auth-failed, replay,",
             "outside-window, malformed) or an error, 2 a usage error. --exit-zero keeps 0 for rejections.", "",
             "Examples:", "  spsec inspect --keys demo-out/keys.txt demo-out/capture.log",
-            "  spsec inspect --keys keys.txt --json capture.log | jq 'select(.verdict != \"ok\")'"})
+            "  spsec inspect --keys keys.txt --json capture.log | jq 'select(.verdict != \"ok\")'",
+            "  spsec inspect --keys keys.txt --annotate annotated.pcapng capture.pcap"})
 public final class InspectCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "CAPTURE", description = "candump or python-can log file, or pcap (link type 227).")
     Path capture;
@@ -65,6 +66,10 @@ public final class InspectCommand implements Callable<Integer> {
     @Option(names = "--authenticate-only", description = "The network sends payloads in clear (authentication-only mode).")
     boolean authOnly;
 
+    @Option(names = "--annotate", paramLabel = "OUT.pcapng",
+            description = "Also write the capture as pcapng with each frame's judgement as its packet comment (Wireshark shows it).")
+    Path annotate;
+
     @Option(names = "--exit-zero", description = "Exit 0 even when frames were rejected (errors still exit 1).")
     boolean exitZero;
 
@@ -85,7 +90,8 @@ public final class InspectCommand implements Callable<Integer> {
         // Frame by frame: memory stays bounded whatever the capture's length (or lack of newlines).
         try (CaptureReader frames = openCapture();
              Observer observer = new Observer(algorithm, CliInputs.seedKey(keys), authOnly ? StampMode.AUTHENTICATE_ONLY : StampMode.ENCRYPT,
-                     TickRate.DEFAULT)) {
+                     TickRate.DEFAULT);
+             Annotator annotator = Annotator.open(annotate, capture)) {
             if (timestamp != null) {
                 observer.anchor(timestamp, anchorAt, anchorCsalt);
             }
@@ -97,6 +103,9 @@ public final class InspectCommand implements Callable<Integer> {
                 }
                 Observer.Judgement j = observer.judge(c.timeNanos(), c.frame());
                 counts.merge(j.verdict(), 1, Integer::sum);
+                if (annotator != null) {
+                    annotator.write(c, j);
+                }
                 String line = Candump.format(c);
                 String time = line.substring(1, line.indexOf(')'));
                 String id = c.frame().extended() ? String.format("%08X", c.frame().id()) : String.format("%03X", c.frame().id());

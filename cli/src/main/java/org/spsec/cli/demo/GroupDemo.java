@@ -82,6 +82,8 @@ public final class GroupDemo {
     private SimNode configuratorNode;
     private int eventsSeen;
     private int captured;
+    /** Wall-clock time (ns since 1970) when the bus started: capture files are dated from it, so Wireshark shows the run's real date. */
+    private long wallClockAtBusStart;
 
     private GroupDemo(int count, int minutes, long busSeed, SecureRandom random, PrintWriter out, boolean live, Path outDir) {
         this.count = count;
@@ -107,6 +109,7 @@ public final class GroupDemo {
 
     private Outcome run() throws IOException {
         out.printf("SPsec demo: a Sync and %d participants on the in-memory CAN FD bus (AES-256-GCM, simulated time)%n", count - 1);
+        wallClockAtBusStart = CaptureDates.wallClockAt(bus.now());
         build();
         long t0 = bus.now();
         commission();
@@ -375,7 +378,7 @@ public final class GroupDemo {
         try (Writer w = Files.newBufferedWriter(outDir.resolve("capture.log"), StandardCharsets.US_ASCII);
              PcapWriter pcap = new PcapWriter(Files.newOutputStream(outDir.resolve("capture.pcap")))) {
             for (SimulatedBus.Captured c : bus.capture()) {
-                CapturedFrame f = new CapturedFrame(c.time(), "sim0", c.frame());
+                CapturedFrame f = new CapturedFrame(wallClockAtBusStart + c.time(), "sim0", c.frame());
                 Candump.write(w, f);
                 pcap.write(f);
             }

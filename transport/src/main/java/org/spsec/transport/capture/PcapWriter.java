@@ -37,18 +37,24 @@ public final class PcapWriter implements AutoCloseable {
     }
 
     public void write(CapturedFrame c) throws IOException {
-        CanFrame f = c.frame();
-        int len = 8 + f.length();
-        ByteBuffer r = ByteBuffer.allocate(16 + len).order(ByteOrder.LITTLE_ENDIAN);
+        byte[] packet = packet(c.frame());
+        ByteBuffer r = ByteBuffer.allocate(16 + packet.length).order(ByteOrder.LITTLE_ENDIAN);
         r.putInt((int) Math.floorDiv(c.timeNanos(), 1_000_000_000L));
         r.putInt((int) Math.floorMod(c.timeNanos(), 1_000_000_000L));
-        r.putInt(len).putInt(len);
-        r.order(ByteOrder.BIG_ENDIAN).putInt(f.id() | (f.extended() ? CAN_EFF_FLAG : 0));
+        r.putInt(packet.length).putInt(packet.length);
+        r.put(packet);
+        out.write(r.array());
+    }
+
+    /** The packet of one frame: the SocketCAN header (above) and the data. */
+    static byte[] packet(CanFrame f) {
+        ByteBuffer r = ByteBuffer.allocate(8 + f.length()).order(ByteOrder.BIG_ENDIAN);
+        r.putInt(f.id() | (f.extended() ? CAN_EFF_FLAG : 0));
         r.put((byte) f.length());
         r.put((byte) (f.fd() ? 0x04 | (f.bitRateSwitch() ? 0x01 : 0) : 0));
         r.put((byte) 0).put((byte) 0);
         r.put(f.data());
-        out.write(r.array());
+        return r.array();
     }
 
     @Override
