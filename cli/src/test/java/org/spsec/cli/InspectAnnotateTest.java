@@ -23,8 +23,8 @@ class InspectAnnotateTest {
     static Instant after;
 
     private static final Pattern JSON = Pattern.compile(
-            "\\{\"frame\":(\\d+),\"time\":\"([0-9.]+)\",\"can_id\":\"([0-9A-F]+)\",\"kind\":\"([a-z-]+)\",\"participant\":(null|\\d+),"
-            + "\"verdict\":\"([a-z-]+)\",\"payload\":(null|\"[0-9a-f]*\")\\}");
+            "\\{\"type\":\"frame\",\"frame\":(\\d+),\"time\":\"([0-9.]+)\",\"can_id\":\"([0-9A-F]+)\",\"kind\":\"([a-z-]+)\",\"participant\":(null|\\d+),"
+            + "\"verdict\":\"([a-z-]+)\",\"payload\":(null|\"[0-9a-f]*\"),\"offset_ms\":[^,]+,\"note\":.*\\}");
 
     @BeforeAll
     static void demo() {

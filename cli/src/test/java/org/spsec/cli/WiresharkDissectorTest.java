@@ -37,7 +37,7 @@ class WiresharkDissectorTest {
         "spsec.ctl.participant", "spsec.ctl.counter", "spsec.ctl.status", "spsec.stamp.padding", "spsec.stamp.t12",
         "spsec.stamp.tag", "spsec.session.type", "spsec.time.random", "spsec.time.t", "spsec.time.csalt"};
 
-    private static final Pattern JSON = Pattern.compile("\\{\"frame\":(\\d+),.*\"kind\":\"([a-z-]+)\",\"participant\":(null|\\d+),.*");
+    private static final Pattern JSON = Pattern.compile("\\{\"type\":\"frame\",\"frame\":(\\d+),.*\"kind\":\"([a-z-]+)\",\"participant\":(null|\\d+),.*");
 
     @BeforeAll
     static void demo() {
