@@ -32,8 +32,9 @@ class ConformanceCommandTest {
     }
 
     @Test
-    void ourParticipantInAnotherJvmPassesEveryCase() throws Exception {
-        // As a device maker would: the group's keys, and the device's own Provisioning key in a file of its own.
+    void ourParticipantInAnotherJvmInFactoryStateIsCommissionedAndPassesEveryCase() throws Exception {
+        // As a device maker would: the device holds only its own Provisioning key (factory state); the
+        // tool gets the group's keys and that Provisioning key, commissions it (CO-00), then runs every case.
         Path dir = tmp.resolve("keys");
         assertThat(SpsecMain.execute(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()),
                 "keys", "generate", "--devices", "5", dir.toString())).isZero();
@@ -42,11 +43,11 @@ class ConformanceCommandTest {
         String bus = "udp:239.74.163.2:" + (30000 + ThreadLocalRandom.current().nextInt(20000)) + "@lo";
         List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "--sun-misc-unsafe-memory-access=allow", "-cp", System.getProperty("java.class.path"), SpsecMain.class.getName(),
-                "participant", "--store", tmp.resolve("p5").toString(), "--id", "5", "--keys", group, "--keys", own, "--bus", bus,
+                "participant", "--store", tmp.resolve("p5").toString(), "--id", "5", "--keys", own, "--bus", bus,
                 "--send", "185=a5", "--period", "300", "--duration", "600"));
         ChildProcess device = ChildProcess.start("participant", cmd);
         processes.add(device.process());
-        assertThat(ChildProcess.await(() -> device.saw(l -> l.contains("state not_set -> waiting")), 60_000)).as("%s", device.lines()).isTrue();
+        assertThat(ChildProcess.await(() -> device.saw(l -> l.startsWith("P5 on ")), 60_000)).as("%s", device.lines()).isTrue();
 
         Path report = tmp.resolve("report.json");
         StringWriter out = new StringWriter();
@@ -63,6 +64,7 @@ class ConformanceCommandTest {
         }
         assertThat(cases).as(json).isGreaterThanOrEqualTo(30);
         assertThat(json).contains("\"passed\":true");
+        assertThat(json).containsPattern("\"id\":\"CO-00\"[^}]*\"verdict\":\"pass\"");
         assertThat(out.toString()).contains("0 FAIL");
     }
 

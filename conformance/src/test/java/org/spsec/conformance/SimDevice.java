@@ -65,11 +65,16 @@ final class SimDevice {
 
     /** Runs the tool against our participant with {@code faults}, the given groups, on a simulated bus. */
     static Report run(long seed, Faults faults, Set<Group> groups) {
+        return run(seed, faults, groups, false);
+    }
+
+    /** As {@link #run(long, Faults, Set)}; with {@code factory} the device holds only its Provisioning key. */
+    static Report run(long seed, Faults faults, Set<Group> groups, boolean factory) {
         SecureRandom r = seeded(seed);
         Map<RootKeyKind, RootKey> keys = keys(r);
         SimulatedBus bus = new SimulatedBus(seed);
         InMemoryParticipantStorage storage = new InMemoryParticipantStorage();
-        keys.values().forEach(k -> storage.storeKey(Bench.copy(k)));
+        keys.values().stream().filter(k -> !factory || k.kind() == RootKeyKind.PROVISIONING).forEach(k -> storage.storeKey(Bench.copy(k)));
         ParticipantConfig cfg = ParticipantConfig.defaults(ParticipantId.of(DEVICE)).withHeartbeat(4, 0xFFFF_FFFFL);
         if (faults.wideWindow()) {
             cfg = new ParticipantConfig(cfg.participant(), cfg.algorithm(), cfg.stampMode(), new AcceptanceWindow(2047), cfg.heartbeatTiming(),
