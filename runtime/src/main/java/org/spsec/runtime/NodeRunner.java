@@ -19,8 +19,14 @@ import org.spsec.transport.capture.CapturedFrame;
  * the loop thread, so the endpoint stays single-threaded.
  */
 public final class NodeRunner implements AutoCloseable {
-    /** Longest wait, so commands from other threads are picked up promptly. */
+    /**
+     * Longest wait on a transport that cannot be woken ({@link CanBus#wakesUp()} false, e.g.
+     * SocketCAN): commands from other threads are picked up within this. A transport that can be
+     * woken waits for the next frame or deadline, and {@link #execute} wakes it at once.
+     */
     private static final long MAX_WAIT_NANOS = 20_000_000L;
+    /** Longest wait when the transport can be woken (a safety net only). */
+    private static final long MAX_WAKEABLE_WAIT_NANOS = 1_000_000_000L;
 
     private final Endpoint endpoint;
     private final CanBus bus;
@@ -28,6 +34,7 @@ public final class NodeRunner implements AutoCloseable {
     private final Consumer<CapturedFrame> capture;
     private final ConcurrentLinkedQueue<LongConsumer> actions = new ConcurrentLinkedQueue<>();
     private final Thread thread;
+    private final boolean wakeable;
     private volatile boolean running = true;
     private volatile Throwable failure;
 
@@ -37,6 +44,7 @@ public final class NodeRunner implements AutoCloseable {
         this.bus = bus;
         this.listener = listener;
         this.capture = capture;
+        this.wakeable = bus.wakesUp();
         this.thread = new Thread(this::loop, "spsec-" + name);
         this.thread.setDaemon(true);
     }
@@ -46,9 +54,10 @@ public final class NodeRunner implements AutoCloseable {
         return this;
     }
 
-    /** Runs {@code action} with the current monotonic time on the loop thread. */
+    /** Runs {@code action} with the current monotonic time on the loop thread, as soon as the loop is free. */
     public void execute(LongConsumer action) {
         actions.add(action);
+        bus.wakeup();
     }
 
     /** The error that stopped the loop, or null. */
@@ -66,7 +75,8 @@ public final class NodeRunner implements AutoCloseable {
                 flush();
                 long now = System.nanoTime();
                 long deadline = endpoint.nextDeadline();
-                long wait = Math.max(0, Math.min(MAX_WAIT_NANOS, deadline == Long.MAX_VALUE ? MAX_WAIT_NANOS : deadline - now));
+                long cap = wakeable ? MAX_WAKEABLE_WAIT_NANOS : MAX_WAIT_NANOS;
+                long wait = actions.isEmpty() ? Math.max(0, Math.min(cap, deadline == Long.MAX_VALUE ? cap : deadline - now)) : 0;
                 ReceivedFrame r = bus.receive(wait);
                 if (r != null) {
                     if (capture != null) {
@@ -112,6 +122,7 @@ public final class NodeRunner implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        bus.wakeup();
         try {
             thread.join(2_000);
         } catch (InterruptedException e) {

@@ -59,4 +59,66 @@ class NodeRunnerTest {
         // What the participant stores survives: a new storage over the same directory sees the key.
         assertThat(new FileParticipantStorage(tmp.resolve("p2")).loadKey(RootKeyKind.SEED).key().sameAs(seed.key())).isTrue();
     }
+
+    /**
+     * {@code execute} wakes the loop: on a bus whose receive returns only when woken (its time-out
+     * ignored), an action still runs, and close() still stops the loop. Without the wake-up the
+     * action would wait for the next frame, which never comes.
+     */
+    @Test
+    void executeWakesTheLoopAtOnce() throws Exception {
+        java.util.concurrent.Semaphore wake = new java.util.concurrent.Semaphore(0);
+        org.spsec.transport.CanBus sleepy = new org.spsec.transport.CanBus() {
+            @Override public String describe() { return "sleepy"; }
+            @Override public void send(org.spsec.core.canfd.CanFrame frame) { }
+            @Override public org.spsec.transport.ReceivedFrame receive(long timeoutNanos) throws InterruptedException {
+                wake.acquire(); // ignores the time-out: only a wake-up ends the wait
+                return null;
+            }
+            @Override public void wakeup() { wake.release(); }
+            @Override public boolean wakesUp() { return true; }
+            @Override public void close() { }
+        };
+        org.spsec.core.role.Endpoint idle = new org.spsec.core.role.Endpoint() {
+            @Override public void handleFrame(long now, org.spsec.core.canfd.CanFrame frame) { }
+            @Override public void handleTimeout(long now) { }
+            @Override public long nextDeadline() { return Long.MAX_VALUE; }
+            @Override public org.spsec.core.canfd.CanFrame pollTransmit() { return null; }
+            @Override public NodeEvent pollEvent() { return null; }
+        };
+        java.util.concurrent.CountDownLatch ran = new java.util.concurrent.CountDownLatch(1);
+        NodeRunner r = new NodeRunner("sleepy", idle, sleepy, e -> { }, null).start();
+        Thread.sleep(50); // let the loop block in receive
+        r.execute(now -> ran.countDown());
+        assertThat(ran.await(30, java.util.concurrent.TimeUnit.SECONDS)).as("the action ran").isTrue();
+        r.close();
+        assertThat(r.running()).isFalse();
+    }
+
+    @Test
+    void transportsThatCanBeWokenReturnFromAWaitingReceive() throws Exception {
+        InMemoryBus bus = new InMemoryBus();
+        org.spsec.transport.CanBus a = bus.attach("a");
+        assertThat(a.wakesUp()).isTrue();
+        wakesFromALongWait(a);
+        try (org.spsec.transport.UdpMulticastBus udp = new org.spsec.transport.UdpMulticastBus("239.74.163.2",
+                30000 + new java.util.Random().nextInt(20000), "lo")) {
+            assertThat(udp.wakesUp()).isTrue();
+            wakesFromALongWait(udp);
+        }
+    }
+
+    /** A receive of up to 10 minutes, woken from another thread, returns (null: no frame came). */
+    private static void wakesFromALongWait(org.spsec.transport.CanBus bus) throws Exception {
+        java.util.concurrent.CompletableFuture<org.spsec.transport.ReceivedFrame> f = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return bus.receive(600_000_000_000L);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Thread.sleep(50);
+        bus.wakeup();
+        assertThat(f.get(30, java.util.concurrent.TimeUnit.SECONDS)).isNull();
+    }
 }

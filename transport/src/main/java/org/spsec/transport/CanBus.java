@@ -18,6 +18,16 @@ public interface CanBus extends AutoCloseable {
     ReceivedFrame receive(long timeoutNanos) throws IOException, InterruptedException;
 
     /**
+     * Makes a {@link #receive} that is waiting return at once (null if no frame came), or the next
+     * one if none is waiting; callable from any thread. Transports that cannot do this keep the
+     * default, and {@link #wakesUp()} says so: their callers then wait in short slices.
+     */
+    default void wakeup() {}
+
+    /** Whether {@link #wakeup()} works on this transport. */
+    default boolean wakesUp() { return false; }
+
+    /**
      * Datagrams or frames received that this transport could not decode into a CAN frame at
      * all (never dropped without a trace: counted here, the last reason in {@link #lastUndecodable()}).
      */

@@ -23,6 +23,8 @@ public final class InMemoryBus {
     private final class Attachment implements CanBus {
         private final String name;
         private final LinkedBlockingQueue<ReceivedFrame> inbox = new LinkedBlockingQueue<>();
+        /** Put in the inbox by {@link #wakeup()}: a receive that takes it returns null. */
+        private static final ReceivedFrame WAKE = new ReceivedFrame(0, 0, CanFrame.fd(0, false, new byte[0]));
         private volatile boolean closed;
 
         Attachment(String name) {
@@ -49,8 +51,17 @@ public final class InMemoryBus {
 
         @Override
         public ReceivedFrame receive(long timeoutNanos) throws InterruptedException {
-            return inbox.poll(Math.max(0, timeoutNanos), TimeUnit.NANOSECONDS);
+            ReceivedFrame r = inbox.poll(Math.max(0, timeoutNanos), TimeUnit.NANOSECONDS);
+            return r == WAKE ? null : r;
         }
+
+        @Override
+        public void wakeup() {
+            inbox.add(WAKE);
+        }
+
+        @Override
+        public boolean wakesUp() { return true; }
 
         @Override
         public void close() {

@@ -93,6 +93,17 @@ public final class UdpMulticastBus implements CanBus {
         sender.send(ByteBuffer.wrap(PythonCanFormat.encode(frame, System.currentTimeMillis() / 1000.0)), group);
     }
 
+    private final java.util.concurrent.atomic.AtomicBoolean woken = new java.util.concurrent.atomic.AtomicBoolean();
+
+    @Override
+    public void wakeup() {
+        woken.set(true);
+        selector.wakeup();
+    }
+
+    @Override
+    public boolean wakesUp() { return true; }
+
     @Override
     public ReceivedFrame receive(long timeoutNanos) throws IOException {
         long deadline = System.nanoTime() + Math.max(0, timeoutNanos);
@@ -125,6 +136,9 @@ public final class UdpMulticastBus implements CanBus {
             }
             selector.select(Math.max(1, left / 1_000_000));
             selector.selectedKeys().clear();
+            if (woken.getAndSet(false)) {
+                deadline = System.nanoTime(); // one more look for a frame, then back to the caller
+            }
         }
     }
 
