@@ -6,8 +6,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code spsec bench}: measurements that are not JMH benchmarks. */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure the simulator at scale (JMH benchmarks: bench/run).",
-        subcommands = {BenchCommand.Scale.class})
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure the simulator at scale, or end-to-end latency between processes (JMH benchmarks: bench/run).",
+        subcommands = {BenchCommand.Scale.class, LatencyCommand.class})
 public final class BenchCommand implements java.util.concurrent.Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

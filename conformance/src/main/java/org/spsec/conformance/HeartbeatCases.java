@@ -108,10 +108,19 @@ final class HeartbeatCases {
         List<Judge.Stamped> hb = b.heartbeatsSince(from);
         hb.stream().limit(8).forEach(s -> ev.add(b.candump(s)));
         boolean early = hb.stream().anyMatch(s -> s.verified() && (s.status() & 0x80) != 0 && s.at() < due - 20 * MS);
+        // After the due time (and a margin for a heartbeat already on its way) the device is in
+        // Warning: its heartbeats carry 83h, or (the reference's habit) it sends none. A 02h
+        // heartbeat then means it recorded the event without leaving Secure.
+        Judge.Stamped stillSecure = hb.stream().filter(s -> s.verified() && s.status() == 0x02 && s.at() > due + 300 * MS)
+                .findFirst().orElse(null);
         int code = b.readLastEvent(ev);
         int expected = SecurityEvent.HEARTBEAT_MISSING.code() + b.tool.value();
         if (early) {
             sink.add("HB-02", G, "9", title("HB-02"), CaseVerdict.FAIL, "Warning before 2.5 cycles had passed", ev);
+        } else if (warn == null && stillSecure != null) {
+            sink.add("HB-02", G, "9", title("HB-02"), CaseVerdict.FAIL, String.format(java.util.Locale.ROOT,
+                    "%s but the device stayed Secure: heartbeat 02h %.0f ms after the due time",
+                    code == expected ? String.format("51h = %04Xh", code) : "no Warning", (stillSecure.at() - due) / 1e6), ev);
         } else if (code == expected) {
             String how = warn != null ? String.format(java.util.Locale.ROOT, "Warning heartbeat %.0f ms after the due time", (warn.at() - due) / 1e6)
                     : "no Warning heartbeat (silent in Warning: the reference's habit, accepted)";
@@ -139,11 +148,21 @@ final class HeartbeatCases {
         Judge.Stamped clear = b.awaitHeartbeat(w0 + 1, st -> st == 0x02, 5 * SECOND + 2 * p + SECOND);
         b.heartbeatsSince(from).stream().limit(12).forEach(s -> ev.add(b.candump(s)));
         boolean silentInWarning = warn == null && b.heartbeatsSince(from).stream().noneMatch(s -> s.at() < (clear == null ? Long.MAX_VALUE : clear.at()) - 10 * MS);
-        if (warn != null && clear != null) {
+        // SPEC 10: Warning ends after the hold time (5 s) without an event. The first Warning
+        // heartbeat comes up to one period after the event, and the first Secure one up to one
+        // period after the hold ends: the Warning heartbeats must span at least the hold less a period.
+        long minimum = 5 * SECOND - p - 200 * MS;
+        long heldFrom = warn != null ? warn.at() : from;
+        if (clear != null && clear.at() - heldFrom < minimum) {
+            sink.add("HB-03", G, "10", title("HB-03"), CaseVerdict.FAIL, String.format(java.util.Locale.ROOT,
+                    "back to 02h %.1f s after the %s: the hold time is 5 s", (clear.at() - heldFrom) / 1e9,
+                    warn != null ? "first Warning heartbeat" : "forged frame"), ev);
+        } else if (warn != null && clear != null) {
             sink.add("HB-03", G, "10", title("HB-03"), CaseVerdict.PASS, String.format(java.util.Locale.ROOT,
                     "83h after a forged frame, 02h again %.1f s later (hold 5 s)", (clear.at() - warn.at()) / 1e9), ev);
         } else if (silentInWarning && clear != null) {
-            sink.add("HB-03", G, "10", title("HB-03"), CaseVerdict.PASS, "silent in Warning (the reference's habit, accepted), 02h again after the hold time", ev);
+            sink.add("HB-03", G, "10", title("HB-03"), CaseVerdict.PASS, String.format(java.util.Locale.ROOT,
+                    "silent in Warning (the reference's habit, accepted), 02h again %.1f s after the forged frame", (clear.at() - from) / 1e9), ev);
         } else {
             sink.add("HB-03", G, "10", title("HB-03"), CaseVerdict.FAIL, warn == null ? "no Warning status after a forged frame (EE00h must move Secure to Warning)"
                     : "still not Secure " + (5 + 2 * p / SECOND + 1) + " s after the Warning", ev);

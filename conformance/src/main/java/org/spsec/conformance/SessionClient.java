@@ -35,6 +35,8 @@ final class SessionClient {
         /** The counter value the next request uses. */
         long next;
         boolean open;
+        /** Whether any frame came on the ServerFinished identifier, verified or not (a device must not answer a bad ClientFinished at all). */
+        boolean serverFinishedSeen;
         CanFrame clientFinished;
 
         Session(RootKey key, int selector) {
@@ -131,6 +133,7 @@ final class SessionClient {
             return false;
         }
         ev.add(dump(r, false));
+        s.serverFinishedSeen = true;
         byte[] aad = SessionCipher.serverFinishedAad(cf.id(), s.clientRandom, s.serverRandom, Arrays.copyOf(cf.data(), 8), sfId);
         if (r.length() < Aead.TAG_LENGTH || !s.cipher.verifyFinished(sfCounter, aad, r.data(), 0)) {
             ev.add("ServerFinished does not verify");

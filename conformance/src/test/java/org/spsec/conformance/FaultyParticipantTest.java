@@ -25,38 +25,63 @@ class FaultyParticipantTest {
         assertThat(others).as(report.table()).allSatisfy(r -> assertThat(r.verdict()).isIn(CaseVerdict.PASS, CaseVerdict.NOT_APPLICABLE));
     }
 
+    private static SimDevice.Faults only(SimDevice.Fault f) {
+        return SimDevice.Faults.of(f);
+    }
+
     @Test
     void acceptingReplaysFailsTheReplayCase() {
-        assertOnlyFailing(new SimDevice.Faults(true, false, false, false, false, false), EnumSet.of(Group.DATAPLANE), "DP-03");
+        assertOnlyFailing(only(SimDevice.Fault.ACCEPT_REPLAYS), EnumSet.of(Group.DATAPLANE), "DP-03");
     }
 
     @Test
     void skippingTheAcceptanceWindowFailsTheWindowCase() {
-        assertOnlyFailing(new SimDevice.Faults(false, true, false, false, false, false), EnumSet.of(Group.DATAPLANE), "DP-06");
+        assertOnlyFailing(only(SimDevice.Fault.WIDE_WINDOW), EnumSet.of(Group.DATAPLANE), "DP-06");
+    }
+
+    @Test
+    void ignoringTagFailuresFailsTheForgeryAndMovedFrameCases() {
+        // A frame moved to another identifier is caught by the tag alone (the identifier is in the AAD and nonce).
+        assertOnlyFailing(only(SimDevice.Fault.IGNORE_TAG_FAILURES), EnumSet.of(Group.DATAPLANE), "DP-04", "DP-05");
     }
 
     @Test
     void answeringSeedKeySessionsFailsTheSeedSelectorCase() {
-        assertOnlyFailing(new SimDevice.Faults(false, false, true, false, false, false), EnumSet.of(Group.SESSIONS), "SE-02");
+        assertOnlyFailing(only(SimDevice.Fault.SEED_SESSIONS), EnumSet.of(Group.SESSIONS), "SE-02");
+    }
+
+    @Test
+    void skippingTheClientFinishedCheckFailsTheWrongKeyAndReplayedFinishedCases() {
+        assertOnlyFailing(only(SimDevice.Fault.SKIP_FINISHED_CHECK), EnumSet.of(Group.SESSIONS), "SE-03", "SE-04");
     }
 
     @Test
     void ignoringTheWriteLadderFailsTheLadderCase() {
-        assertOnlyFailing(new SimDevice.Faults(false, false, false, true, false, false), EnumSet.of(Group.SESSIONS), "SE-08");
+        assertOnlyFailing(only(SimDevice.Fault.IGNORE_LADDER), EnumSet.of(Group.SESSIONS), "SE-08");
     }
 
     @Test
     void notReportingMissingHeartbeatsFailsTheSilentPeerCase() {
-        assertOnlyFailing(new SimDevice.Faults(false, false, false, false, true, false), EnumSet.of(Group.HEARTBEAT), "HB-02");
+        assertOnlyFailing(only(SimDevice.Fault.SILENCE_MISSING), EnumSet.of(Group.HEARTBEAT), "HB-02");
+    }
+
+    @Test
+    void reportingAMissingHeartbeatWithoutLeavingSecureFailsTheSilentPeerCase() {
+        assertOnlyFailing(only(SimDevice.Fault.MISSING_WITHOUT_WARNING), EnumSet.of(Group.HEARTBEAT), "HB-02");
+    }
+
+    @Test
+    void aShortWarningHoldFailsTheWarningCase() {
+        assertOnlyFailing(only(SimDevice.Fault.SHORT_HOLD), EnumSet.of(Group.HEARTBEAT), "HB-03");
     }
 
     @Test
     void reusingANonceAfterResynchronizationFailsTheNonceCases() {
-        assertOnlyFailing(new SimDevice.Faults(false, false, false, false, false, true), EnumSet.of(Group.NONCE), "NC-01", "NC-02");
+        assertOnlyFailing(only(SimDevice.Fault.REUSE_NONCES), EnumSet.of(Group.NONCE), "NC-01", "NC-02");
     }
 
     @Test
     void withoutFaultsTheSameGroupsPass() {
-        assertOnlyFailing(OFF, EnumSet.of(Group.DATAPLANE, Group.HEARTBEAT, Group.NONCE));
+        assertOnlyFailing(OFF, EnumSet.of(Group.SESSIONS, Group.DATAPLANE, Group.HEARTBEAT, Group.NONCE));
     }
 }

@@ -30,15 +30,48 @@ import org.spsec.sim.SimulatedBus;
 final class SimDevice {
     static final int DEVICE = 5;
 
-    /** The faults of the faulty participant; {@code wideWindow} is the acceptance window skipped (2047 ticks instead of 150). */
-    record Faults(boolean acceptReplays, boolean wideWindow, boolean seedSessions, boolean ignoreLadder, boolean silenceMissing,
-                  boolean reuseNonces) implements ParticipantFaults {
-        static final Faults NONE = new Faults(false, false, false, false, false, false);
+    /** One deliberate fault of the faulty participant. */
+    enum Fault {
+        /** {@link ParticipantFaults#acceptReplays()} */
+        ACCEPT_REPLAYS,
+        /** an acceptance window of 2047 ticks instead of 150 (the window skipped) */
+        WIDE_WINDOW,
+        /** {@link ParticipantFaults#answerSeedKeySessions()} */
+        SEED_SESSIONS,
+        /** {@link ParticipantFaults#ignoreWriteLadder()} */
+        IGNORE_LADDER,
+        /** {@link ParticipantFaults#silenceMissingHeartbeats()} */
+        SILENCE_MISSING,
+        /** {@link ParticipantFaults#sealWithoutHighWaterMark()} */
+        REUSE_NONCES,
+        /** {@link ParticipantFaults#skipClientFinishedCheck()} */
+        SKIP_FINISHED_CHECK,
+        /** {@link ParticipantFaults#ignoreTagFailures()} */
+        IGNORE_TAG_FAILURES,
+        /** {@link ParticipantFaults#missingHeartbeatWithoutWarning()} */
+        MISSING_WITHOUT_WARNING,
+        /** a Warning hold of 2 s instead of 5 */
+        SHORT_HOLD
+    }
 
-        @Override public boolean answerSeedKeySessions() { return seedSessions; }
-        @Override public boolean ignoreWriteLadder() { return ignoreLadder; }
-        @Override public boolean silenceMissingHeartbeats() { return silenceMissing; }
-        @Override public boolean sealWithoutHighWaterMark() { return reuseNonces; }
+    /** The faults switched on (one at a time in the tests). */
+    record Faults(java.util.Set<Fault> on) implements ParticipantFaults {
+        static final Faults NONE = new Faults(java.util.EnumSet.noneOf(Fault.class));
+
+        static Faults of(Fault f) {
+            return new Faults(java.util.EnumSet.of(f));
+        }
+
+        boolean has(Fault f) { return on.contains(f); }
+
+        @Override public boolean acceptReplays() { return has(Fault.ACCEPT_REPLAYS); }
+        @Override public boolean answerSeedKeySessions() { return has(Fault.SEED_SESSIONS); }
+        @Override public boolean ignoreWriteLadder() { return has(Fault.IGNORE_LADDER); }
+        @Override public boolean silenceMissingHeartbeats() { return has(Fault.SILENCE_MISSING); }
+        @Override public boolean sealWithoutHighWaterMark() { return has(Fault.REUSE_NONCES); }
+        @Override public boolean skipClientFinishedCheck() { return has(Fault.SKIP_FINISHED_CHECK); }
+        @Override public boolean ignoreTagFailures() { return has(Fault.IGNORE_TAG_FAILURES); }
+        @Override public boolean missingHeartbeatWithoutWarning() { return has(Fault.MISSING_WITHOUT_WARNING); }
     }
 
     static SecureRandom seeded(long seed) {
@@ -76,28 +109,21 @@ final class SimDevice {
         InMemoryParticipantStorage storage = new InMemoryParticipantStorage();
         keys.values().stream().filter(k -> !factory || k.kind() == RootKeyKind.PROVISIONING).forEach(k -> storage.storeKey(Bench.copy(k)));
         ParticipantConfig cfg = ParticipantConfig.defaults(ParticipantId.of(DEVICE)).withHeartbeat(4, 0xFFFF_FFFFL);
-        if (faults.wideWindow()) {
-            cfg = new ParticipantConfig(cfg.participant(), cfg.algorithm(), cfg.stampMode(), new AcceptanceWindow(2047), cfg.heartbeatTiming(),
+        if (faults.has(Fault.WIDE_WINDOW) || faults.has(Fault.SHORT_HOLD)) {
+            cfg = new ParticipantConfig(cfg.participant(), cfg.algorithm(), cfg.stampMode(),
+                    faults.has(Fault.WIDE_WINDOW) ? new AcceptanceWindow(2047) : cfg.acceptanceWindow(), cfg.heartbeatTiming(),
                     cfg.monitor(), cfg.syncRole(), cfg.csaltPerSecureEntry(), cfg.deviceIdentification(), cfg.serialNumber(), cfg.timeRequestRetry(),
-                    cfg.syncBroadcastPeriod(), cfg.broadcastTimeout(), cfg.broadcastFailureAbort(), cfg.warningHold(), cfg.sustainedWarningAbort(),
+                    cfg.syncBroadcastPeriod(), cfg.broadcastTimeout(), cfg.broadcastFailureAbort(),
+                    faults.has(Fault.SHORT_HOLD) ? java.time.Duration.ofSeconds(2) : cfg.warningHold(), cfg.sustainedWarningAbort(),
                     cfg.sessionInactivity(), cfg.sessionOverall(), cfg.referenceHabits());
         }
         ParticipantConfig config = cfg;
         HostLatency host = new HostLatency(50_000, 300_000, 0, 0, 0, 0);
         SimNode dev = bus.attach("device", new ParticipantEngine(config, storage, seeded(seed + 1), 0, TimeLine.randomStart(r),
-                faults.acceptReplays() ? new ReplayFault(faults) : faults), 20, 0, host);
+                faults), 20, 0, host);
         ToolNode tool = new ToolNode();
         SimNode toolNode = bus.attach("tool", tool, -15, 0, host);
         Setup setup = Setup.of(DEVICE, AeadAlgorithm.AES_256_GCM, keys, groups);
         return Conformance.run(setup, tool, new SimHarness(bus, toolNode), seeded(seed + 2), x -> { });
-    }
-
-    /** {@link ParticipantFaults#acceptReplays} on top of the record's switches. */
-    private record ReplayFault(Faults f) implements ParticipantFaults {
-        @Override public boolean acceptReplays() { return true; }
-        @Override public boolean answerSeedKeySessions() { return f.seedSessions(); }
-        @Override public boolean ignoreWriteLadder() { return f.ignoreLadder(); }
-        @Override public boolean silenceMissingHeartbeats() { return f.silenceMissing(); }
-        @Override public boolean sealWithoutHighWaterMark() { return f.reuseNonces(); }
     }
 }

@@ -326,7 +326,7 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
                     continue; // test-only fault
                 }
                 securityEvent(now, SecurityEvent.HEARTBEAT_MISSING.code() + p,
-                        "heartbeat of P" + p + " missing for 2.5 cycles", true);
+                        "heartbeat of P" + p + " missing for 2.5 cycles", !faults.missingHeartbeatWithoutWarning()); // test-only fault
             }
         }
         sessions.handleTimeout(now, nanos(config.sessionInactivity()), nanos(config.sessionOverall()));
@@ -619,6 +619,9 @@ public final class ParticipantEngine implements Endpoint, AutoCloseable {
     private void rejectedStamp(long now, FrameKind kind, CanFrame frame, Verdict v) {
         if (v == Verdict.UNVERIFIABLE) {
             return; // not synchronized: nothing can be judged
+        }
+        if (v == Verdict.AUTH_FAILED && faults.ignoreTagFailures()) {
+            return; // test-only fault
         }
         rejected++;
         String what = String.format("%s on %X: %s", kind.label(), frame.id(), v.label());

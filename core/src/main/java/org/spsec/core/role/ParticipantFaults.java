@@ -31,4 +31,13 @@ public interface ParticipantFaults {
      * heartbeat slot it last used, so its heartbeats fall on slots (and T) it has sealed before.
      */
     default boolean sealWithoutHighWaterMark() { return false; }
+
+    /** SPEC 7: answer a ClientFinished with a ServerFinished without verifying it. */
+    default boolean skipClientFinishedCheck() { return false; }
+
+    /** SPEC 6: drop a stamped frame whose tag does not verify silently, with no security event (a device that never checks). */
+    default boolean ignoreTagFailures() { return false; }
+
+    /** SPEC 9, 10: raise EF00h + id for a missing heartbeat but stay Secure. */
+    default boolean missingHeartbeatWithoutWarning() { return false; }
 }

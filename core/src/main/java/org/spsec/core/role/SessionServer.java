@@ -189,14 +189,16 @@ final class SessionServer {
     private void clientFinished(long now, ControlId id, byte[] data) {
         long cf = cnt0 + 1;
         int cfId = ControlId.session(Cpmt.FINISHED, cf, true, host.participant()).encode();
-        if (id.counterByte() != (int) (cf & 0xFF) || data.length < Aead.TAG_LENGTH
-                || !cipher.verifyFinished(cf, SessionCipher.clientFinishedAad(selector, clientRandom, serverRandom, cfId), data, 0)) {
+        boolean skip = host.faults().skipClientFinishedCheck(); // test-only fault
+        if (!skip && (id.counterByte() != (int) (cf & 0xFF) || data.length < Aead.TAG_LENGTH
+                || !cipher.verifyFinished(cf, SessionCipher.clientFinishedAad(selector, clientRandom, serverRandom, cfId), data, 0))) {
             end(now, SecurityEvent.SESSION_FINISHED_AUTH_FAILURE, "ClientFinished did not verify");
             return;
         }
         long sf = cnt0 + 2;
         int sfId = ControlId.session(Cpmt.FINISHED, sf, false, host.participant()).encode();
-        byte[] sfTag = cipher.finishedTag(sf, SessionCipher.serverFinishedAad(cfId, clientRandom, serverRandom, Arrays.copyOf(data, 8), sfId));
+        byte[] sfTag = cipher.finishedTag(sf, SessionCipher.serverFinishedAad(cfId, clientRandom, serverRandom,
+                Arrays.copyOf(data, Math.min(8, data.length)), sfId));
         host.send(CanFrame.extended(sfId, sfTag));
         phase = Phase.OPEN;
         expected = cnt0 + 3;
