@@ -50,29 +50,20 @@ public final class Conformance {
             }
             notes.add(String.format(java.util.Locale.ROOT, "device P%d Secure with the tool's Sync (P%d) after %.2f s", setup.device(), setup.toolId(),
                     (b.now() - t0) / 1e9));
-            if (setup.groups().contains(Group.SESSIONS)) {
-                SessionCases.run(b, sink);
-                settle(b);
-            }
-            if (setup.groups().contains(Group.DATAPLANE)) {
-                DataPlaneCases.run(b, sink);
-                settle(b);
-            }
-            if (setup.groups().contains(Group.HEARTBEAT)) {
-                HeartbeatCases.run(b, sink);
-                settle(b);
-            }
-            if (setup.groups().contains(Group.TIMESYNC)) {
-                TimeCases.timeSync(b, sink);
-                settle(b);
-            }
-            if (setup.groups().contains(Group.PARAMAUTH)) {
-                TimeCases.paramAuth(b, sink);
-                settle(b);
-            }
+            // A group that fails inside (a bus error, a device gone) is one inconclusive result
+            // with the error; the others still run, and the report is always written.
+            group(setup, Group.SESSIONS, sink, b, () -> SessionCases.run(b, sink));
+            group(setup, Group.DATAPLANE, sink, b, () -> DataPlaneCases.run(b, sink));
+            group(setup, Group.HEARTBEAT, sink, b, () -> HeartbeatCases.run(b, sink));
+            group(setup, Group.TIMESYNC, sink, b, () -> TimeCases.timeSync(b, sink));
+            group(setup, Group.PARAMAUTH, sink, b, () -> TimeCases.paramAuth(b, sink));
             if (setup.groups().contains(Group.NONCE)) {
-                TimeCases.nonceAcrossResync(b, sink);
-                TimeCases.nonceWholeRun(b, sink);
+                try {
+                    TimeCases.nonceAcrossResync(b, sink);
+                    TimeCases.nonceWholeRun(b, sink);
+                } catch (RuntimeException e) {
+                    error(sink, Group.NONCE, e);
+                }
             }
             notes.add(String.format(java.util.Locale.ROOT, "%d frames on the bus, %d stamped frames of the device judged, run %.1f s",
                     node.log().size(), b.judge.stamped().size(), (b.now() - b.started) / 1e9));
@@ -103,6 +94,23 @@ public final class Conformance {
         notes.add(String.format("device configuration: 61h = %s, 62h = %s, 63h = %s", hb == null ? "?" : Integer.toString(b.heartbeatTiming),
                 mon == null ? "?" : String.format("%08Xh", b.monitorRegister), sync == null ? "?" : Integer.toString(b.syncRole)));
         b.awaitSecure(b.now(), 3 * SECOND);
+    }
+
+    private static void group(Setup setup, Group g, CaseSink sink, Bench b, Runnable cases) {
+        if (!setup.groups().contains(g)) {
+            return;
+        }
+        try {
+            cases.run();
+            settle(b);
+        } catch (RuntimeException e) {
+            error(sink, g, e);
+        }
+    }
+
+    private static void error(CaseSink sink, Group g, RuntimeException e) {
+        sink.add(g.label().toUpperCase(java.util.Locale.ROOT) + "-ERR", g, "-", "the group could not finish", CaseVerdict.INCONCLUSIVE,
+                "stopped by an error: " + e, List.of());
     }
 
     /** Between groups: the device back in Secure at the group time (a session ends a Warning; otherwise the hold time). */
