@@ -135,6 +135,9 @@ final class ConfigFile {
         try {
             root = new TomlMapper().readTree(text);
         } catch (JacksonException e) {
+            if ("Duplicate key".equals(e.getOriginalMessage())) {
+                duplicate(); // the library points past it: name the key and both lines
+            }
             JsonLocation at = e.getLocation();
             String line = at != null && at.getLineNr() > 0 ? "line " + at.getLineNr() + ": " : "";
             throw new UserException(file + ": " + line + "not TOML: " + e.getOriginalMessage(), SpsecMain.EXIT_USAGE);
@@ -154,6 +157,20 @@ final class ConfigFile {
             }
             option.setValue(value);
             origins.put(option.longestName(), where(key));
+        }
+    }
+
+    /** A key set twice at the top level: one line naming it and both places (TOML allows a key once). */
+    private void duplicate() {
+        Map<String, Integer> first = new LinkedHashMap<>();
+        Matcher m = Pattern.compile("^[ \\t]*([A-Za-z0-9_-]+)[ \\t]*=", Pattern.MULTILINE).matcher(text);
+        while (m.find()) {
+            int line = lineAt(m.start());
+            Integer before = first.putIfAbsent(m.group(1), line);
+            if (before != null) {
+                throw new UserException(file + ": line " + line + ": " + m.group(1) + ": set twice (first on line " + before + ")",
+                        SpsecMain.EXIT_USAGE);
+            }
         }
     }
 
@@ -235,8 +252,13 @@ final class ConfigFile {
         if (!m.find()) {
             return 0;
         }
+        return lineAt(m.start());
+    }
+
+    /** The 1-based line of a position in the text. */
+    private int lineAt(int position) {
         int line = 1;
-        for (int i = 0; i < m.start(); i++) {
+        for (int i = 0; i < position; i++) {
             if (text.charAt(i) == '\n') {
                 line++;
             }
