@@ -38,9 +38,8 @@ import picocli.CommandLine.Option;
         footer = {"", "Example:", "  spsec monitor --keys site-keys.txt --bus udp:239.74.163.2:43113@lo --capture bus.log"})
 public final class MonitorCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE",
-            description = {"Take options from this TOML file: its keys are the long option names (keys = \"group.keys\",",
-                "bus = \"socketcan:can0\", capture = \"bus.log\"); options given here win. Relative paths in it are relative",
-                "to its directory (docs/CLI.md)."})
+            description = "Take options from this TOML file, whose keys are the long option names (keys = \"group.keys\", bus = \"socketcan:can0\");"
+                    + " options given on the command line win. Relative paths in it are relative to its directory (docs/CLI.md).")
     Path config;
 
     @Option(names = "--bus", paramLabel = "BUS", defaultValue = "udp",

@@ -41,9 +41,8 @@ import picocli.CommandLine.Option;
 /** What {@code spsec participant} and {@code spsec sync} share: run one node until Ctrl-C or --duration. */
 abstract class NodeCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE",
-            description = {"Take options from this TOML file: its keys are the long option names (store = \"/var/lib/spsec/p5\",",
-                "keys = [\"group.keys\"], send = [\"185=01\"], json = true); options given here win. Relative paths in it are",
-                "relative to its directory (docs/CLI.md)."})
+            description = "Take options from this TOML file, whose keys are the long option names (store = \"/var/lib/spsec/p5\", keys = [\"group.keys\"], json = true);"
+                    + " options given on the command line win. Relative paths in it are relative to its directory (docs/CLI.md).")
     Path config;
 
     @Option(names = "--bus", paramLabel = "BUS", defaultValue = "udp",
