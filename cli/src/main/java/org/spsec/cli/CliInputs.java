@@ -32,7 +32,7 @@ final class CliInputs {
         try {
             return AeadAlgorithm.parse(name);
         } catch (IllegalArgumentException e) {
-            throw new UserException(e.getMessage(), SpsecMain.EXIT_USAGE);
+            throw new UserException("--aead: " + e.getMessage(), SpsecMain.EXIT_USAGE);
         }
     }
 

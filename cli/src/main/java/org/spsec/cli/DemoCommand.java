@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import org.spsec.cli.demo.GroupDemo;
+import org.spsec.cli.demo.Pacer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -31,6 +32,13 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
     @Option(names = "--seed", paramLabel = "S", description = "Seed the random source for a reproducible run (demo only; never for real keys).")
     Long seed;
 
+    @Option(names = "--speed", paramLabel = "X",
+            description = "Run the story X times faster than real time, 0.01..1000 (1: real time, to watch the table; default: as fast as possible).")
+    Double speed;
+
+    @Option(names = "--realtime", description = "The same as --speed 1.")
+    boolean realtime;
+
     @Option(names = "--plain", description = "Progress lines instead of the live table, even on a terminal.")
     boolean plain;
 
@@ -45,16 +53,34 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
         if (minutes < 1 || minutes > 120) {
             throw new UserException("--minutes must be 1..120, got " + minutes, SpsecMain.EXIT_USAGE);
         }
+        Pacer pacer = pacer(speed, realtime);
         if (out != null) {
             CliInputs.outputDirectory(out, "--out"); // before the run, not after minutes of it
         }
         boolean live = !plain && System.console() != null && System.console().isTerminal();
         try {
-            GroupDemo.Outcome outcome = GroupDemo.run(participants + 1, minutes, random(), spec.commandLine().getOut(), live, out);
+            GroupDemo.Outcome outcome = GroupDemo.run(participants + 1, minutes, random(), spec.commandLine().getOut(), live, out, pacer);
             return outcome.passed() ? 0 : SpsecMain.EXIT_FAILURE;
         } catch (IOException e) {
             throw new UserException("cannot write to " + out + ": " + CliInputs.reason(e, out));
         }
+    }
+
+    /** {@code --speed X} or {@code --realtime} (X = 1); neither: unpaced. */
+    static Pacer pacer(Double speed, boolean realtime) {
+        if (realtime && speed != null) {
+            throw new UserException("--realtime is --speed 1: give one of them", SpsecMain.EXIT_USAGE);
+        }
+        if (realtime) {
+            return Pacer.atSpeed(1);
+        }
+        if (speed == null) {
+            return Pacer.unpaced();
+        }
+        if (!(speed >= 0.01 && speed <= 1000)) {
+            throw new UserException("--speed must be 0.01..1000 (times real time), got " + speed, SpsecMain.EXIT_USAGE);
+        }
+        return Pacer.atSpeed(speed);
     }
 
     private SecureRandom random() {

@@ -37,11 +37,16 @@ import picocli.CommandLine.Option;
             "by hand with --timestamp and --csalt; verified time responses and broadcasts re-anchor it."},
         footer = {"", "Example:", "  spsec monitor --keys site-keys.txt --bus udp:239.74.163.2:43113@lo --capture bus.log"})
 public final class MonitorCommand implements Callable<Integer> {
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Take options from this TOML file, whose keys are the long option names (keys = \"group.keys\", bus = \"socketcan:can0\");"
+                    + " options given on the command line win. Relative paths in it are relative to its directory (docs/CLI.md).")
+    Path config;
+
     @Option(names = "--bus", paramLabel = "BUS", defaultValue = "udp",
             description = "mem, udp[:GROUP[:PORT]][@IFACE] or socketcan:IFACE (default: ${DEFAULT-VALUE}).")
     String bus;
 
-    @Option(names = "--keys", paramLabel = "FILE", required = true, description = "Key file with the Seed key and salt.")
+    @Option(names = "--keys", paramLabel = "FILE", description = "Key file with the Seed key and salt; required, here or in --config.")
     Path keys;
 
     @Option(names = "--aead", paramLabel = "NAME", defaultValue = "aes-256-gcm", description = "The network's AEAD (default: ${DEFAULT-VALUE}).")
@@ -72,6 +77,18 @@ public final class MonitorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        ConfigFile fromFile = ConfigFile.apply(spec, config);
+        try {
+            if (keys == null) {
+                throw new UserException("missing --keys FILE (give it here or as keys in a --config file)", SpsecMain.EXIT_USAGE);
+            }
+            return run();
+        } catch (UserException e) {
+            throw fromFile.blame(e);
+        }
+    }
+
+    private Integer run() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         AeadAlgorithm algorithm = CliInputs.aead(aead);
         if (heartbeat < 0 || heartbeat > 6) {

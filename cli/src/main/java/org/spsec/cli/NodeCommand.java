@@ -40,11 +40,16 @@ import picocli.CommandLine.Option;
 
 /** What {@code spsec participant} and {@code spsec sync} share: run one node until Ctrl-C or --duration. */
 abstract class NodeCommand implements Callable<Integer> {
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Take options from this TOML file, whose keys are the long option names (store = \"/var/lib/spsec/p5\", keys = [\"group.keys\"], json = true);"
+                    + " options given on the command line win. Relative paths in it are relative to its directory (docs/CLI.md).")
+    Path config;
+
     @Option(names = "--bus", paramLabel = "BUS", defaultValue = "udp",
             description = "mem, udp[:GROUP[:PORT]][@IFACE] (python-can's udp_multicast; default group and port) or socketcan:IFACE (default: ${DEFAULT-VALUE}).")
     String bus;
 
-    @Option(names = "--store", paramLabel = "DIR", required = true, description = "Key store and register directory (created owner-only).")
+    @Option(names = "--store", paramLabel = "DIR", description = "Key store and register directory (created owner-only); required, here or in --config.")
     Path store;
 
     @Option(names = "--id", paramLabel = "N", description = "Participant ID 1..127 (kept in the store once written).")
@@ -99,6 +104,18 @@ abstract class NodeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        ConfigFile fromFile = ConfigFile.apply(spec, config);
+        try {
+            if (store == null) {
+                throw new UserException("missing --store DIR (give it here or as store in a --config file)", SpsecMain.EXIT_USAGE);
+            }
+            return run();
+        } catch (UserException e) {
+            throw fromFile.blame(e);
+        }
+    }
+
+    private Integer run() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         AeadAlgorithm algorithm = CliInputs.aead(aead);
         checkNumbers();

@@ -71,6 +71,8 @@ public final class GroupDemo {
     private final boolean live;
     private final Path outDir;
     private final SimulatedBus bus;
+    /** With --speed: the bus's steps wait for the wall clock (see {@link #observe}). */
+    private final Pacer pacer;
     private final Map<Integer, ParticipantEngine> engines = new LinkedHashMap<>();
     private final Map<Integer, SimNode> nodes = new LinkedHashMap<>();
     private final Map<Integer, RootKey> provisioning = new LinkedHashMap<>();
@@ -85,7 +87,8 @@ public final class GroupDemo {
     /** Wall-clock time (ns since 1970) when the bus started: capture files are dated from it, so Wireshark shows the run's real date. */
     private long wallClockAtBusStart;
 
-    private GroupDemo(int count, int minutes, long busSeed, SecureRandom random, PrintWriter out, boolean live, Path outDir) {
+    private GroupDemo(int count, int minutes, long busSeed, SecureRandom random, PrintWriter out, boolean live, Path outDir, Pacer pacer) {
+        this.pacer = pacer;
         this.count = count;
         this.minutes = minutes;
         this.random = random;
@@ -104,7 +107,13 @@ public final class GroupDemo {
      */
     public static Outcome run(int participants, int minutes, SecureRandom random, PrintWriter out, boolean live, Path outDir)
             throws IOException {
-        return new GroupDemo(participants, minutes, random.nextLong(), random, out, live, outDir).run();
+        return run(participants, minutes, random, out, live, outDir, Pacer.unpaced());
+    }
+
+    /** {@link #run(int, int, SecureRandom, PrintWriter, boolean, Path)} paced to the wall clock by {@code pacer} ({@code --speed}). */
+    public static Outcome run(int participants, int minutes, SecureRandom random, PrintWriter out, boolean live, Path outDir, Pacer pacer)
+            throws IOException {
+        return new GroupDemo(participants, minutes, random.nextLong(), random, out, live, outDir, pacer).run();
     }
 
     private Outcome run() throws IOException {
@@ -210,13 +219,14 @@ public final class GroupDemo {
             }
             bus.runUntil(bus.now() + 100 * MS);
             observe();
-            if (++tick % 100 == 0) {
+            if (++tick % (live ? pacer.redrawEvery() : 100) == 0) {
                 show();
             }
         }
     }
 
     private void observe() {
+        pacer.pace(bus.now()); // the bus has advanced: with --speed, wait here until the wall clock has caught up
         List<SimulatedBus.Reported> events = bus.events();
         for (; eventsSeen < events.size(); eventsSeen++) {
             NodeEvent e = events.get(eventsSeen).event();
@@ -256,6 +266,9 @@ public final class GroupDemo {
         latestEvents.forEach(l -> b.append("  ").append(l).append('\n'));
         out.print(b);
         out.flush();
+        if (pacer.paced()) {
+            return; // the pacer sets the pace
+        }
         try {
             Thread.sleep(40); // shown faster than real time, but slowly enough to watch
         } catch (InterruptedException e) {

@@ -85,7 +85,11 @@ public final class AtomicFiles {
             return;
         }
         try {
-            if (supportsPosix(dir.toAbsolutePath().getParent())) {
+            Path existing = dir.toAbsolutePath().getParent();
+            while (existing != null && !Files.exists(existing)) {
+                existing = existing.getParent(); // missing parents are created too, owner-only like the directory
+            }
+            if (supportsPosix(existing)) {
                 Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(OWNER_DIR));
             } else {
                 Files.createDirectories(dir);

@@ -43,6 +43,14 @@ class KeyStoreTest {
         assertThat(store.load(RootKeyKind.SEED)).isEmpty();
     }
 
+    /** A store whose parent directories are missing too (store = "state/p5" in a fresh place): all created owner-only. */
+    @Test
+    void createsMissingParentsOwnerOnly() throws IOException {
+        KeyStore.open(tmp.resolve("state/p5/keys"));
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tmp.resolve("state/p5/keys")))).isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tmp.resolve("state")))).isEqualTo("rwx------");
+    }
+
     @Test
     void refusesADirectoryOthersCanRead() throws IOException {
         Path dir = Files.createDirectory(tmp.resolve("open"));
