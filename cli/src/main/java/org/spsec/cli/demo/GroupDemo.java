@@ -60,7 +60,8 @@ public final class GroupDemo {
         }
     }
 
-    private static final int HEARTBEAT_TIMING = 4; // 1 s
+    /** The heartbeat timing the Configurator sets, register 61h code (4: 1 s). */
+    public static final int HEARTBEAT_TIMING = 4;
     private static final long SECOND = 1_000_000_000L;
     private static final long MS = 1_000_000L;
 
@@ -70,6 +71,7 @@ public final class GroupDemo {
     private final PrintWriter out;
     private final boolean live;
     private final Path outDir;
+    private final DemoListener listener;
     private final SimulatedBus bus;
     private final Map<Integer, ParticipantEngine> engines = new LinkedHashMap<>();
     private final Map<Integer, SimNode> nodes = new LinkedHashMap<>();
@@ -85,13 +87,15 @@ public final class GroupDemo {
     /** Wall-clock time (ns since 1970) when the bus started: capture files are dated from it, so Wireshark shows the run's real date. */
     private long wallClockAtBusStart;
 
-    private GroupDemo(int count, int minutes, long busSeed, SecureRandom random, PrintWriter out, boolean live, Path outDir) {
+    private GroupDemo(int count, int minutes, long busSeed, SecureRandom random, PrintWriter out, boolean live, Path outDir,
+                      DemoListener listener) {
         this.count = count;
         this.minutes = minutes;
         this.random = random;
         this.out = out;
         this.live = live;
         this.outDir = outDir;
+        this.listener = listener;
         this.bus = new SimulatedBus(busSeed);
         this.integrator = newKey(RootKeyKind.INTEGRATOR, 0x0000_0101);
         this.seed = newKey(RootKeyKind.SEED, 0x0000_0201);
@@ -104,13 +108,20 @@ public final class GroupDemo {
      */
     public static Outcome run(int participants, int minutes, SecureRandom random, PrintWriter out, boolean live, Path outDir)
             throws IOException {
-        return new GroupDemo(participants, minutes, random.nextLong(), random, out, live, outDir).run();
+        return run(participants, minutes, random, out, live, outDir, DemoListener.NONE);
+    }
+
+    /** {@link #run(int, int, SecureRandom, PrintWriter, boolean, Path)}, followed by {@code listener}. */
+    public static Outcome run(int participants, int minutes, SecureRandom random, PrintWriter out, boolean live, Path outDir,
+                              DemoListener listener) throws IOException {
+        return new GroupDemo(participants, minutes, random.nextLong(), random, out, live, outDir, listener).run();
     }
 
     private Outcome run() throws IOException {
         out.printf("SPsec demo: a Sync and %d participants on the in-memory CAN FD bus (AES-256-GCM, simulated time)%n", count - 1);
         wallClockAtBusStart = CaptureDates.wallClockAt(bus.now());
         build();
+        listener.started(seed, ParticipantConfig.heartbeatPeriodNanos(HEARTBEAT_TIMING), 1, wallClockAtBusStart);
         long t0 = bus.now();
         commission();
         Duration commissioning = Duration.ofNanos(bus.now() - t0);
@@ -187,7 +198,9 @@ public final class GroupDemo {
                 }
             });
             while (logged < c.log().size()) {
-                out.println("  " + c.log().get(logged++));
+                String step = c.log().get(logged++);
+                out.println("  " + step);
+                listener.step(bus.now(), "commissioning", step);
             }
             observe();
             if (!c.failures().isEmpty() || bus.now() > 120 * SECOND) {
@@ -218,6 +231,8 @@ public final class GroupDemo {
 
     private void observe() {
         List<SimulatedBus.Reported> events = bus.events();
+        int eventsFrom = eventsSeen;
+        int capturedFrom = captured;
         for (; eventsSeen < events.size(); eventsSeen++) {
             NodeEvent e = events.get(eventsSeen).event();
             if (e instanceof NodeEvent.SecurityEventRaised || e instanceof NodeEvent.StateChanged) {
@@ -234,6 +249,7 @@ public final class GroupDemo {
                 lastHeartbeat.put(ControlId.tryDecode(c.frame().id(), true).participant(), c.time());
             }
         }
+        listener.observed(bus.now(), cap.subList(capturedFrom, captured), events.subList(eventsFrom, eventsSeen));
     }
 
     private void show() {
@@ -340,6 +356,7 @@ public final class GroupDemo {
                 .map(r -> r.node().name()).distinct().toList();
         Check c = new Check(attack, expected, !by.isEmpty(), by.isEmpty() ? "no participant reported it" : "reported by " + String.join(", ", by));
         out.printf("  %-32s %-38s %s (%s)%n", c.attack(), c.expected(), c.detected() ? "DETECTED" : "MISSED", c.evidence());
+        listener.step(bus.now(), "attack", c.attack() + ": " + (c.detected() ? "detected" : "MISSED") + " (" + c.evidence() + ")");
         return c;
     }
 
