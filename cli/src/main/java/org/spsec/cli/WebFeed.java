@@ -10,7 +10,6 @@ import java.util.TreeSet;
 import org.spsec.cli.web.DashboardServer;
 import org.spsec.core.canfd.FrameKind;
 import org.spsec.core.engine.Verdict;
-import org.spsec.core.model.ParticipantState;
 import org.spsec.core.role.GroupWatch;
 import org.spsec.core.role.Observer;
 
@@ -144,8 +143,8 @@ final class WebFeed implements AutoCloseable {
 
     /**
      * Time broadcasts carry no sender, so a passive watcher cannot name the Sync for certain. What
-     * it knows: a participant seen asking for time is not the Sync. When exactly one participant in
-     * Secure was never seen asking while others were, it is named as the likely Sync.
+     * it knows: a participant seen asking for time is not the Sync. When exactly one participant
+     * sending heartbeats was never seen asking while others were, it is named as the likely Sync.
      */
     private void sync(long wallNanos, GroupWatch watch) {
         Integer sync = knownSync;
@@ -154,13 +153,13 @@ final class WebFeed implements AutoCloseable {
         if (sync == null) {
             List<Integer> candidates = new ArrayList<>();
             for (GroupWatch.Participant p : watch.participants()) {
-                if (p.state() == ParticipantState.SECURE && !askedForTime.contains(p.id())) {
+                if (p.status() != null && !askedForTime.contains(p.id())) {
                     candidates.add(p.id());
                 }
             }
             if (!askedForTime.isEmpty() && candidates.size() == 1) {
                 sync = candidates.get(0);
-                basis = "likely: the only participant in Secure not seen asking for time";
+                basis = "likely: the only participant heard (by its heartbeat) not seen asking for time";
             } else {
                 basis = "not known: time broadcasts carry no sender, and a participant that asks for time is not the Sync";
             }
