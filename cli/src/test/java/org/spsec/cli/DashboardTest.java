@@ -66,8 +66,8 @@ class DashboardTest {
     @Test
     void theDemoFeedsCommissioningStatesAttacksAndSnapshots() throws Exception {
         List<String> lines = new CopyOnWriteArrayList<>();
-        try (WebFeed feed = WebFeed.open("127.0.0.1:0", "demo", "test bus", ParticipantConfig.heartbeatPeriodNanos(GroupDemo.HEARTBEAT_TIMING), 0);
-             DemoWeb dashboard = new DemoWeb(feed)) {
+        WebFeed feed = WebFeed.open("127.0.0.1:0", "demo", "test bus", ParticipantConfig.heartbeatPeriodNanos(GroupDemo.HEARTBEAT_TIMING), 0);
+        try (DemoWeb dashboard = new DemoWeb(feed)) {
             assertThat(feed.url()).matches("http://127\\.0\\.0\\.1:[0-9]+/");
             SecureRandom random = SecureRandom.getInstance("SHA1PRNG");
             random.setSeed(5);
@@ -91,10 +91,18 @@ class DashboardTest {
                     HttpResponse.BodyHandlers.ofLines());
             assertThat(events.statusCode()).isEqualTo(200);
             assertThat(events.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
-            Thread reader = Thread.ofPlatform().daemon().start(() -> events.body().forEach(lines::add));
+            Thread reader = Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    events.body().forEach(lines::add);
+                } catch (java.io.UncheckedIOException closed) {
+                    // the server was closed: the stream ends
+                }
+            });
             assertThat(ChildProcess.await(() -> lines.stream().anyMatch(l -> l.contains("P3 goes silent")), 60_000)).as("%s", lines).isTrue();
             feed.close();
             reader.join(10_000);
+        } finally {
+            feed.close();
         }
         List<JsonNode> objects = lines.stream().filter(l -> l.startsWith("data: ")).map(l -> {
             try {

@@ -141,6 +141,9 @@ public final class DashboardServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
         closed = true;
         synchronized (history) {
             clients.forEach(Client::wake);
