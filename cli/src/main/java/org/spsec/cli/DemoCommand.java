@@ -42,6 +42,10 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
     @Option(names = "--plain", description = "Progress lines instead of the live table, even on a terminal.")
     boolean plain;
 
+    @Option(names = "--web", paramLabel = "[ADDR:]PORT", description = "Serve the live dashboard on ADDR:PORT (ADDR default 127.0.0.1;"
+            + " PORT 0: any free port); on a terminal it stays up after the run until Enter (docs/DASHBOARD.md).")
+    String web;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -58,8 +62,17 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
             CliInputs.outputDirectory(out, "--out"); // before the run, not after minutes of it
         }
         boolean live = !plain && System.console() != null && System.console().isTerminal();
-        try {
-            GroupDemo.Outcome outcome = GroupDemo.run(participants + 1, minutes, random(), spec.commandLine().getOut(), live, out, pacer);
+        try (WebFeed feed = web == null ? null : WebFeed.open(web, "demo", "in-memory CAN FD bus, simulated time",
+                org.spsec.core.role.ParticipantConfig.heartbeatPeriodNanos(GroupDemo.HEARTBEAT_TIMING), System.currentTimeMillis() * 1_000_000L);
+             DemoWeb dashboard = feed == null ? null : new DemoWeb(feed)) {
+            if (feed != null) {
+                spec.commandLine().getOut().println(feed.announcement(false, 0));
+            }
+            GroupDemo.Outcome outcome = GroupDemo.run(participants + 1, minutes, random(), spec.commandLine().getOut(), live, out, pacer,
+                    dashboard == null ? org.spsec.cli.demo.DemoListener.NONE : dashboard);
+            if (feed != null) {
+                DemoWeb.stayUp(feed, spec.commandLine().getOut());
+            }
             return outcome.passed() ? 0 : SpsecMain.EXIT_FAILURE;
         } catch (IOException e) {
             throw new UserException("cannot write to " + out + ": " + CliInputs.reason(e, out));

@@ -95,6 +95,11 @@ final class JsonLines {
 
     /** The monitor's summary: counts by verdict and the table of participants. */
     static String summary(String time, GroupWatch watch) {
+        return summary(time, watch, null);
+    }
+
+    /** The summary; with {@code heartbeatTime} (bus time to a {@code time} string) each row also has {@code last_heartbeat} (the dashboard's). */
+    static String summary(String time, GroupWatch watch, java.util.function.LongFunction<String> heartbeatTime) {
         return object("summary", g -> {
             g.writeStringField("time", time);
             g.writeNumberField("frames", watch.frames());
@@ -118,6 +123,9 @@ final class JsonLines {
                 g.writeNumberField("verified", p.verified());
                 g.writeNumberField("rejected", p.rejected());
                 stringOrNull(g, "last_rejection", p.lastRejection());
+                if (heartbeatTime != null) {
+                    stringOrNull(g, "last_heartbeat", p.lastHeartbeat() == null ? null : heartbeatTime.apply(p.lastHeartbeat()));
+                }
                 g.writeEndObject();
             }
             g.writeEndArray();

@@ -72,8 +72,15 @@ public final class MonitorCommand implements Callable<Integer> {
     @Option(names = "--csalt", paramLabel = "HEX", description = "Manual anchor: the csalt in force (4 bytes, with --timestamp).")
     String csalt;
 
+    @Option(names = "--web", paramLabel = "[ADDR:]PORT", description = "Serve the live dashboard on ADDR:PORT (ADDR default 127.0.0.1;"
+            + " PORT 0: any free port); the URL is printed (docs/DASHBOARD.md).")
+    String web;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
+
+    /** The dashboard with --web, else null. */
+    private WebFeed webFeed;
 
     @Override
     public Integer call() throws Exception {
@@ -115,11 +122,22 @@ public final class MonitorCommand implements Callable<Integer> {
         RootKey seed = CliInputs.seedKey(keys);
         try (Observer observer = new Observer(algorithm, seed, StampMode.ENCRYPT, TickRate.DEFAULT);
              Writer cap = openCapture();
+             WebFeed webFeed = web == null ? null : WebFeed.open(web, "monitor", bus, period, System.currentTimeMillis() * 1_000_000L);
              CanBus canBus = CliInputs.openBus(bus, "monitor")) {
+            this.webFeed = webFeed;
             GroupWatch watch = new GroupWatch(observer, period);
             if (!json) {
                 line(out, System.currentTimeMillis(), String.format("monitoring %s (passive; %s)", canBus.describe(),
                         duration == null ? "Ctrl-C stops" : duration + " s"));
+            }
+            if (webFeed != null) {
+                long wall = System.currentTimeMillis();
+                String a = webFeed.announcement(json, wall * 1_000_000L);
+                if (json) {
+                    out.println(a);
+                } else {
+                    line(out, wall, a);
+                }
             }
             if (timestamp != null) {
                 observer.anchor(timestamp, System.nanoTime(), manualCsalt);
@@ -168,6 +186,9 @@ public final class MonitorCommand implements Callable<Integer> {
                             emit(out, System.currentTimeMillis() * 1_000_000L, e);
                         }
                     }
+                    if (webFeed != null) {
+                        webFeed.tick(now, System.currentTimeMillis() * 1_000_000L, watch);
+                    }
                     if (now >= nextSummary) {
                         nextSummary = now + 10_000_000_000L;
                         summary(out, watch, canBus);
@@ -196,6 +217,9 @@ public final class MonitorCommand implements Callable<Integer> {
     /** One frame: every frame as a JSON object with --json; on the console only rejected ones (the rest is in the summary). */
     private void frameLine(PrintWriter out, ReceivedFrame r, GroupWatch.Judged j) {
         Observer.Judgement v = j.judgement();
+        if (webFeed != null) {
+            webFeed.event(r.wallNanos(), j);
+        }
         if (json) {
             String id = r.frame().extended() ? String.format("%08X", r.frame().id()) : String.format("%03X", r.frame().id());
             out.println(JsonLines.frame(j.number(), JsonLines.seconds(r.wallNanos()), id, v, j.offsetMs()));
@@ -206,6 +230,9 @@ public final class MonitorCommand implements Callable<Integer> {
     }
 
     private void emit(PrintWriter out, long wallNanos, GroupWatch.Event e) {
+        if (webFeed != null) {
+            webFeed.event(wallNanos, e);
+        }
         if (json) {
             out.println(JsonLines.watchEvent(JsonLines.seconds(wallNanos), e));
             return;

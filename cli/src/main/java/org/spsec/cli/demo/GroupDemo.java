@@ -60,7 +60,8 @@ public final class GroupDemo {
         }
     }
 
-    private static final int HEARTBEAT_TIMING = 4; // 1 s
+    /** The heartbeat timing the Configurator sets, register 61h code (4: 1 s). */
+    public static final int HEARTBEAT_TIMING = 4;
     private static final long SECOND = 1_000_000_000L;
     private static final long MS = 1_000_000L;
 
@@ -70,6 +71,7 @@ public final class GroupDemo {
     private final PrintWriter out;
     private final boolean live;
     private final Path outDir;
+    private final DemoListener listener;
     private final SimulatedBus bus;
     /** With --speed: the bus's steps wait for the wall clock (see {@link #observe}). */
     private final Pacer pacer;
@@ -87,7 +89,8 @@ public final class GroupDemo {
     /** Wall-clock time (ns since 1970) when the bus started: capture files are dated from it, so Wireshark shows the run's real date. */
     private long wallClockAtBusStart;
 
-    private GroupDemo(int count, int minutes, long busSeed, SecureRandom random, PrintWriter out, boolean live, Path outDir, Pacer pacer) {
+    private GroupDemo(int count, int minutes, long busSeed, SecureRandom random, PrintWriter out, boolean live, Path outDir, Pacer pacer,
+                      DemoListener listener) {
         this.pacer = pacer;
         this.count = count;
         this.minutes = minutes;
@@ -95,6 +98,7 @@ public final class GroupDemo {
         this.out = out;
         this.live = live;
         this.outDir = outDir;
+        this.listener = listener;
         this.bus = new SimulatedBus(busSeed);
         this.integrator = newKey(RootKeyKind.INTEGRATOR, 0x0000_0101);
         this.seed = newKey(RootKeyKind.SEED, 0x0000_0201);
@@ -107,19 +111,32 @@ public final class GroupDemo {
      */
     public static Outcome run(int participants, int minutes, SecureRandom random, PrintWriter out, boolean live, Path outDir)
             throws IOException {
-        return run(participants, minutes, random, out, live, outDir, Pacer.unpaced());
+        return run(participants, minutes, random, out, live, outDir, Pacer.unpaced(), DemoListener.NONE);
     }
 
     /** {@link #run(int, int, SecureRandom, PrintWriter, boolean, Path)} paced to the wall clock by {@code pacer} ({@code --speed}). */
     public static Outcome run(int participants, int minutes, SecureRandom random, PrintWriter out, boolean live, Path outDir, Pacer pacer)
             throws IOException {
-        return new GroupDemo(participants, minutes, random.nextLong(), random, out, live, outDir, pacer).run();
+        return run(participants, minutes, random, out, live, outDir, pacer, DemoListener.NONE);
+    }
+
+    /** {@link #run(int, int, SecureRandom, PrintWriter, boolean, Path)}, followed by {@code listener}. */
+    public static Outcome run(int participants, int minutes, SecureRandom random, PrintWriter out, boolean live, Path outDir,
+                              DemoListener listener) throws IOException {
+        return run(participants, minutes, random, out, live, outDir, Pacer.unpaced(), listener);
+    }
+
+    /** Paced by {@code pacer} and followed by {@code listener} (the dashboard). */
+    public static Outcome run(int participants, int minutes, SecureRandom random, PrintWriter out, boolean live, Path outDir, Pacer pacer,
+                              DemoListener listener) throws IOException {
+        return new GroupDemo(participants, minutes, random.nextLong(), random, out, live, outDir, pacer, listener).run();
     }
 
     private Outcome run() throws IOException {
         out.printf("SPsec demo: a Sync and %d participants on the in-memory CAN FD bus (AES-256-GCM, simulated time)%n", count - 1);
         wallClockAtBusStart = CaptureDates.wallClockAt(bus.now());
         build();
+        listener.started(seed, ParticipantConfig.heartbeatPeriodNanos(HEARTBEAT_TIMING), 1, wallClockAtBusStart);
         long t0 = bus.now();
         commission();
         Duration commissioning = Duration.ofNanos(bus.now() - t0);
@@ -196,7 +213,9 @@ public final class GroupDemo {
                 }
             });
             while (logged < c.log().size()) {
-                out.println("  " + c.log().get(logged++));
+                String step = c.log().get(logged++);
+                out.println("  " + step);
+                listener.step(bus.now(), "commissioning", step);
             }
             observe();
             if (!c.failures().isEmpty() || bus.now() > 120 * SECOND) {
@@ -228,6 +247,8 @@ public final class GroupDemo {
     private void observe() {
         pacer.pace(bus.now()); // the bus has advanced: with --speed, wait here until the wall clock has caught up
         List<SimulatedBus.Reported> events = bus.events();
+        int eventsFrom = eventsSeen;
+        int capturedFrom = captured;
         for (; eventsSeen < events.size(); eventsSeen++) {
             NodeEvent e = events.get(eventsSeen).event();
             if (e instanceof NodeEvent.SecurityEventRaised || e instanceof NodeEvent.StateChanged) {
@@ -244,6 +265,7 @@ public final class GroupDemo {
                 lastHeartbeat.put(ControlId.tryDecode(c.frame().id(), true).participant(), c.time());
             }
         }
+        listener.observed(bus.now(), cap.subList(capturedFrom, captured), events.subList(eventsFrom, eventsSeen));
     }
 
     private void show() {
@@ -353,6 +375,7 @@ public final class GroupDemo {
                 .map(r -> r.node().name()).distinct().toList();
         Check c = new Check(attack, expected, !by.isEmpty(), by.isEmpty() ? "no participant reported it" : "reported by " + String.join(", ", by));
         out.printf("  %-32s %-38s %s (%s)%n", c.attack(), c.expected(), c.detected() ? "DETECTED" : "MISSED", c.evidence());
+        listener.step(bus.now(), "attack", c.attack() + ": " + (c.detected() ? "detected" : "MISSED") + " (" + c.evidence() + ")");
         return c;
     }
 
