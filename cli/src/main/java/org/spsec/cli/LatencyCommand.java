@@ -111,7 +111,7 @@ final class LatencyCommand implements Callable<Integer> {
             floorThread.setDaemon(true);
             floorThread.start();
             try (UdpMulticastBus bus = new UdpMulticastBus(GROUP, p, "lo");
-                 NodeRunner runner = new NodeRunner("latency-sync", sync, bus, e -> {
+                 NodeRunner _ = new NodeRunner("latency-sync", sync, bus, e -> {
                      long at = System.nanoTime();
                      if (e instanceof NodeEvent.DataReceived d && d.canId() == DATA_ID && d.payload().length >= 9 && d.payload()[8] >= 0) {
                          long sent = ByteBuffer.wrap(d.payload()).order(ByteOrder.LITTLE_ENDIAN).getLong(0);
