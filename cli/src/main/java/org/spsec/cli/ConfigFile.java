@@ -60,6 +60,25 @@ final class ConfigFile {
     }
 
     /**
+     * Runs a command with its {@code --config} file applied (options given on the command line
+     * win): {@code required} reads, after the file is applied, an option the command cannot do
+     * without ({@code missing} is the error when it is null); errors that came from the file name
+     * it and its line.
+     */
+    static Integer run(CommandSpec spec, Path file, java.util.function.Supplier<?> required, String missing,
+                       java.util.concurrent.Callable<Integer> body) throws Exception {
+        ConfigFile fromFile = apply(spec, file);
+        try {
+            if (required.get() == null) {
+                throw new UserException(missing, SpsecMain.EXIT_USAGE);
+            }
+            return body.call();
+        } catch (UserException e) {
+            throw fromFile.blame(e);
+        }
+    }
+
+    /**
      * Reads {@code file} (if not null) and sets every option of {@code spec} that the command
      * line did not give from it.
      */

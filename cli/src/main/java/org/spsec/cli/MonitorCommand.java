@@ -84,15 +84,7 @@ public final class MonitorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ConfigFile fromFile = ConfigFile.apply(spec, config);
-        try {
-            if (keys == null) {
-                throw new UserException("missing --keys FILE (give it here or as keys in a --config file)", SpsecMain.EXIT_USAGE);
-            }
-            return run();
-        } catch (UserException e) {
-            throw fromFile.blame(e);
-        }
+        return ConfigFile.run(spec, config, () -> keys, "missing --keys FILE (give it here or as keys in a --config file)", this::run);
     }
 
     private Integer run() throws Exception {

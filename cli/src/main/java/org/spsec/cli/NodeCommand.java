@@ -104,15 +104,7 @@ abstract class NodeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ConfigFile fromFile = ConfigFile.apply(spec, config);
-        try {
-            if (store == null) {
-                throw new UserException("missing --store DIR (give it here or as store in a --config file)", SpsecMain.EXIT_USAGE);
-            }
-            return run();
-        } catch (UserException e) {
-            throw fromFile.blame(e);
-        }
+        return ConfigFile.run(spec, config, () -> store, "missing --store DIR (give it here or as store in a --config file)", this::run);
     }
 
     private Integer run() throws Exception {

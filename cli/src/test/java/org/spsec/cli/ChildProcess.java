@@ -32,6 +32,19 @@ record ChildProcess(String name, Process process, List<String> lines, Thread rea
         return new ChildProcess(name, p, lines, reader);
     }
 
+    /**
+     * Starts {@code spsec ARGS} in a JVM of its own (this JVM's java and class path), registers it
+     * in {@code processes} (for the test's clean-up) and collects its output; named after ARGS[0].
+     */
+    static ChildProcess spsec(List<Process> processes, String... args) throws IOException {
+        List<String> cmd = new java.util.ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "--sun-misc-unsafe-memory-access=allow", "-cp", System.getProperty("java.class.path"), SpsecMain.class.getName()));
+        cmd.addAll(List.of(args));
+        ChildProcess p = start(args[0], cmd);
+        processes.add(p.process());
+        return p;
+    }
+
     boolean saw(Predicate<String> p) {
         return lines.stream().anyMatch(p);
     }

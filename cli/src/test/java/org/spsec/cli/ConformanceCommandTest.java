@@ -41,12 +41,8 @@ class ConformanceCommandTest {
         String group = dir.resolve("group.keys").toString();
         String own = dir.resolve("device-5.keys").toString();
         String bus = "udp:239.74.163.2:" + (30000 + ThreadLocalRandom.current().nextInt(20000)) + "@lo";
-        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "--sun-misc-unsafe-memory-access=allow", "-cp", System.getProperty("java.class.path"), SpsecMain.class.getName(),
-                "participant", "--store", tmp.resolve("p5").toString(), "--id", "5", "--keys", own, "--bus", bus,
-                "--send", "185=a5", "--period", "300", "--duration", "600"));
-        ChildProcess device = ChildProcess.start("participant", cmd);
-        processes.add(device.process());
+        ChildProcess device = ChildProcess.spsec(processes, "participant", "--store", tmp.resolve("p5").toString(), "--id", "5",
+                "--keys", own, "--bus", bus, "--send", "185=a5", "--period", "300", "--duration", "600");
         assertThat(ChildProcess.await(() -> device.saw(l -> l.startsWith("P5 on ")), 60_000)).as("%s", device.lines()).isTrue();
 
         Path report = tmp.resolve("report.json");

@@ -53,12 +53,7 @@ class DashboardBrowserTest {
     private WebDriver browser;
 
     private ChildProcess start(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "--sun-misc-unsafe-memory-access=allow", "-cp", System.getProperty("java.class.path"), SpsecMain.class.getName()));
-        cmd.addAll(List.of(args));
-        ChildProcess p = ChildProcess.start(args[0], cmd);
-        processes.add(p.process());
-        return p;
+        return ChildProcess.spsec(processes, args);
     }
 
     @AfterEach
