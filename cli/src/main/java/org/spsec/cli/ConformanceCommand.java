@@ -58,6 +58,18 @@ public final class ConformanceCommand implements Callable<Integer> {
             description = "How long a session request waits before it counts as unanswered (default: ${DEFAULT-VALUE}; under 1000, the session time-out).")
     int responseTimeout;
 
+    @Option(names = "--data-id", paramLabel = "HEX", defaultValue = "7F0",
+            description = "First of the ten 11-bit data identifiers the tool sends on (HEX .. HEX+9; default: ${DEFAULT-VALUE})."
+                    + " Pick ones the device does not send on: two senders on identifiers with the same low 16 bits share nonces.")
+    String dataId;
+
+    @Option(names = "--window", paramLabel = "TICKS", defaultValue = "150",
+            description = "The acceptance window the device is configured with, in ticks of T (default: ${DEFAULT-VALUE}, SPEC section 2).")
+    int window;
+
+    @Option(names = "--strict", description = "Exit 1 also when a case is inconclusive (by default only a failed case does).")
+    boolean strict;
+
     @Option(names = "--json", description = "Print the report as JSON instead of the table.")
     boolean json;
 
@@ -73,6 +85,19 @@ public final class ConformanceCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         if (id < 1 || id > 127) {
             throw new UserException("--id: a participant ID is 1..127, not " + id, SpsecMain.EXIT_USAGE);
+        }
+        int firstDataId;
+        try {
+            firstDataId = Integer.parseInt(dataId.replaceFirst("(?i)^0x", "").replaceFirst("(?i)h$", ""), 16);
+        } catch (NumberFormatException e) {
+            throw new UserException("--data-id: '" + dataId + "' is not a hex CAN ID", SpsecMain.EXIT_USAGE);
+        }
+        if (firstDataId < 0 || firstDataId > 0x7F6) {
+            throw new UserException("--data-id: the tool sends on ten 11-bit identifiers from it, so it is 000..7F6, not " + dataId,
+                    SpsecMain.EXIT_USAGE);
+        }
+        if (window < 1 || window > 2047) {
+            throw new UserException("--window must be 1..2047 ticks (half the 12-bit range of T in a stamp), got " + window, SpsecMain.EXIT_USAGE);
         }
         if (toolId != null && (toolId < 1 || toolId > 127 || toolId == id)) {
             throw new UserException("--tool-id: 1..127 and not the device's ID", SpsecMain.EXIT_USAGE);
@@ -96,7 +121,8 @@ public final class ConformanceCommand implements Callable<Integer> {
         if (!keyMap.containsKey(RootKeyKind.SEED)) {
             throw new UserException(String.join(", ", keys.stream().map(Path::toString).toList()) + ": no seed_key and seed_salt");
         }
-        Setup setup = Setup.of(id, algorithm, keyMap, groups).withResponseTimeout(responseTimeout * 1_000_000L);
+        Setup setup = Setup.of(id, algorithm, keyMap, groups).withResponseTimeout(responseTimeout * 1_000_000L)
+                .withDataId(firstDataId).withWindow(window);
         if (toolId != null) {
             setup = setup.withToolId(toolId);
         }
@@ -125,7 +151,8 @@ public final class ConformanceCommand implements Callable<Integer> {
                 throw new UserException("cannot write " + report + ": " + e.getMessage());
             }
         }
-        return result.passed() ? 0 : SpsecMain.EXIT_FAILURE;
+        boolean inconclusive = result.results().stream().anyMatch(r -> r.verdict() == org.spsec.conformance.CaseVerdict.INCONCLUSIVE);
+        return result.passed() && !(strict && inconclusive) ? 0 : SpsecMain.EXIT_FAILURE;
     }
 
     private static void progress(PrintWriter err, CaseResult r) {

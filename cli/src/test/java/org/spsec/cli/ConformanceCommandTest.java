@@ -72,5 +72,13 @@ class ConformanceCommandTest {
         assertThat(err.toString()).startsWith("spsec: --only: unknown group 'bogus'");
         assertThat(SpsecMain.execute(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()),
                 "conformance", "--id", "0", "--keys", "k")).isEqualTo(2);
+        StringWriter e2 = new StringWriter();
+        assertThat(SpsecMain.execute(new PrintWriter(new StringWriter()), new PrintWriter(e2),
+                "conformance", "--id", "5", "--keys", "k", "--data-id", "7FA")).isEqualTo(2);
+        assertThat(e2.toString()).contains("--data-id");
+        StringWriter e3 = new StringWriter();
+        assertThat(SpsecMain.execute(new PrintWriter(new StringWriter()), new PrintWriter(e3),
+                "conformance", "--id", "5", "--keys", "k", "--window", "0")).isEqualTo(2);
+        assertThat(e3.toString()).contains("--window must be 1..2047");
     }
 }

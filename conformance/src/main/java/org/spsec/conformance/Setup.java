@@ -42,6 +42,14 @@ public record Setup(int device, int toolId, AeadAlgorithm algorithm, Map<RootKey
         return new Setup(device, toolId, algorithm, keys, groups, windowTicks, nanos, dataId);
     }
 
+    /** The first of the ten 11-bit data identifiers the tool sends on (dataId .. dataId + 9). */
+    public Setup withDataId(int id) {
+        if (id < 0 || id + 9 > 0x7FF) {
+            throw new IllegalArgumentException("the tool's data identifiers are 11-bit: the first at most 7F6h");
+        }
+        return new Setup(device, toolId, algorithm, keys, groups, windowTicks, responseTimeoutNanos, id);
+    }
+
     public Setup withWindow(long ticks) {
         return new Setup(device, toolId, algorithm, keys, groups, ticks, responseTimeoutNanos, dataId);
     }
