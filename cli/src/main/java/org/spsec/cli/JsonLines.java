@@ -95,14 +95,20 @@ final class JsonLines {
 
     /** The monitor's summary: counts by verdict and the table of participants. */
     static String summary(String time, GroupWatch watch) {
-        return summary(time, watch, null);
+        return summary(time, watch, null, 0);
     }
 
     /** The summary; with {@code heartbeatTime} (bus time to a {@code time} string) each row also has {@code last_heartbeat} (the dashboard's). */
     static String summary(String time, GroupWatch watch, java.util.function.LongFunction<String> heartbeatTime) {
+        return summary(time, watch, heartbeatTime, 0);
+    }
+
+    /** The summary with the transport's count of datagrams it could not decode ({@code undecodable}). */
+    static String summary(String time, GroupWatch watch, java.util.function.LongFunction<String> heartbeatTime, long undecodable) {
         return object("summary", g -> {
             g.writeStringField("time", time);
             g.writeNumberField("frames", watch.frames());
+            g.writeNumberField("undecodable", undecodable);
             g.writeObjectFieldStart("counts");
             for (Map.Entry<Verdict, Long> c : watch.counts().entrySet()) {
                 g.writeNumberField(c.getKey().label(), c.getValue());

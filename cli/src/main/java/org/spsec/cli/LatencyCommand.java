@@ -71,8 +71,8 @@ final class LatencyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (rates.isEmpty() || rates.stream().anyMatch(r -> r < 1 || r > 10_000)) {
-            throw new UserException("--rates must be 1..10000 frames per second, got " + rates, SpsecMain.EXIT_USAGE);
+        if (rates.isEmpty() || rates.size() > 100 || rates.stream().anyMatch(r -> r < 1 || r > 10_000)) {
+            throw new UserException("--rates must be 1 to 100 rates of 1..10000 frames per second, got " + rates, SpsecMain.EXIT_USAGE);
         }
         if (seconds < 1 || seconds > 600) {
             throw new UserException("--seconds must be 1..600, got " + seconds, SpsecMain.EXIT_USAGE);
@@ -113,7 +113,8 @@ final class LatencyCommand implements Callable<Integer> {
             try (UdpMulticastBus bus = new UdpMulticastBus(GROUP, p, "lo");
                  NodeRunner _ = new NodeRunner("latency-sync", sync, bus, e -> {
                      long at = System.nanoTime();
-                     if (e instanceof NodeEvent.DataReceived d && d.canId() == DATA_ID && d.payload().length >= 9 && d.payload()[8] >= 0) {
+                     if (e instanceof NodeEvent.DataReceived d && d.canId() == DATA_ID && d.payload().length == 9 && d.payload()[8] >= 0
+                             && d.payload()[8] < rates.size()) {
                          long sent = ByteBuffer.wrap(d.payload()).order(ByteOrder.LITTLE_ENDIAN).getLong(0);
                          spsec.get((int) d.payload()[8]).add(at - sent);
                      }
@@ -122,14 +123,33 @@ final class LatencyCommand implements Callable<Integer> {
                         "--sun-misc-unsafe-memory-access=allow", "-cp", System.getProperty("java.class.path"), SpsecMain.class.getName(),
                         "bench", "latency", "--sender", keyFile.toString(), "--port", Integer.toString(p), "--seconds", Integer.toString(seconds),
                         "--rates", String.join(",", rates.stream().map(String::valueOf).toList())));
-                Process child = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-                long limit = TimeUnit.SECONDS.toMillis(120L + 3L * seconds * rates.size());
-                if (!child.waitFor(limit, TimeUnit.MILLISECONDS)) {
+                Path childLog = Files.createTempFile("spsec-latency", ".log");
+                Process child = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(childLog.toFile()).start();
+                // Ctrl-C: the sender and the temporary files go too.
+                Thread cleanup = new Thread(() -> {
                     child.destroyForcibly();
-                    throw new UserException("the sending process did not finish within " + limit / 1000 + " s");
-                }
-                if (child.exitValue() != 0) {
-                    throw new UserException("the sending process failed (exit " + child.exitValue() + "); run it with --debug to see why");
+                    deleteQuietly(keyFile);
+                    deleteQuietly(childLog);
+                });
+                Runtime.getRuntime().addShutdownHook(cleanup);
+                try {
+                    long limit = TimeUnit.SECONDS.toMillis(120L + 3L * seconds * rates.size());
+                    if (!child.waitFor(limit, TimeUnit.MILLISECONDS)) {
+                        throw new UserException("the sending process did not finish within " + limit / 1000 + " s");
+                    }
+                    if (child.exitValue() != 0) {
+                        List<String> lines = Files.readAllLines(childLog);
+                        throw new UserException("the sending process failed (exit " + child.exitValue() + "): "
+                                + (lines.isEmpty() ? "no output" : lines.get(lines.size() - 1)));
+                    }
+                } finally {
+                    child.destroyForcibly();
+                    deleteQuietly(childLog);
+                    try {
+                        Runtime.getRuntime().removeShutdownHook(cleanup);
+                    } catch (IllegalStateException shuttingDown) {
+                        // the hook is running
+                    }
                 }
             } finally {
                 floorChannel.close(); // ends the floor's receive
@@ -142,7 +162,7 @@ final class LatencyCommand implements Callable<Integer> {
                 long[] f = sorted(floor.get(i));
                 out.printf(Locale.ROOT, "| %d/s | %d | %s | %s | %s | %s | %s | %s |%n", rates.get(i), s.length, us(pct(s, 50)), us(pct(s, 99)),
                         us(s.length == 0 ? -1 : s[s.length - 1]), us(pct(f, 50)), us(pct(f, 99)),
-                        s.length == 0 || f.length == 0 ? "-" : us(pct(s, 50) - pct(f, 50)));
+                        s.length == 0 || f.length == 0 ? "-" : signedUs(pct(s, 50) - pct(f, 50)));
             }
             out.flush();
             return 0;
@@ -250,7 +270,7 @@ final class LatencyCommand implements Callable<Integer> {
                 b.clear();
                 ch.receive(b);
                 long at = System.nanoTime();
-                if (b.position() == 9 && b.get(8) >= 0) {
+                if (b.position() == 9 && b.get(8) >= 0 && floor.containsKey((int) b.get(8))) {
                     floor.get((int) b.get(8)).add(at - b.getLong(0));
                 }
             }
@@ -270,6 +290,18 @@ final class LatencyCommand implements Callable<Integer> {
 
     private static long pct(long[] a, int p) {
         return a.length == 0 ? -1 : a[Math.min(a.length - 1, (int) Math.ceil(p / 100.0 * a.length) - 1)];
+    }
+
+    private static String signedUs(long nanos) {
+        return String.format(Locale.ROOT, "%d µs", Math.round(nanos / 1000.0));
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            // best effort
+        }
     }
 
     private static String us(long nanos) {

@@ -133,7 +133,7 @@ public final class MonitorCommand implements Callable<Integer> {
             }
             if (timestamp != null) {
                 observer.anchor(timestamp, System.nanoTime(), manualCsalt);
-                emit(out, System.nanoTime(), new GroupWatch.Anchored(System.nanoTime(), "anchored by hand (--timestamp, --csalt)"));
+                emit(out, System.currentTimeMillis() * 1_000_000L, new GroupWatch.Anchored(System.nanoTime(), "anchored by hand (--timestamp, --csalt)"));
             }
             out.flush();
             long end = duration == null ? Long.MAX_VALUE : System.nanoTime() + TimeUnit.SECONDS.toNanos(duration);
@@ -156,8 +156,15 @@ public final class MonitorCommand implements Callable<Integer> {
                     ReceivedFrame r = canBus.receive(100_000_000L);
                     if (SpsecMain.debug(spec) && canBus.undecodableFrames() > undecodableShown) {
                         undecodableShown = canBus.undecodableFrames();
-                        line(out, System.currentTimeMillis(), String.format("undecodable frame on the bus (%d so far): %s",
-                                undecodableShown, canBus.lastUndecodable()));
+                        String detail = String.format("undecodable frame on the bus (%d so far): %s", undecodableShown, canBus.lastUndecodable());
+                        if (json) {
+                            out.println(JsonLines.object("warning", g -> {
+                                g.writeStringField("time", JsonLines.seconds(System.currentTimeMillis() * 1_000_000L));
+                                g.writeStringField("detail", detail);
+                            }));
+                        } else {
+                            line(out, System.currentTimeMillis(), detail);
+                        }
                     }
                     long now = System.nanoTime();
                     List<GroupWatch.Event> events;
@@ -246,7 +253,7 @@ public final class MonitorCommand implements Callable<Integer> {
     private void summary(PrintWriter out, GroupWatch watch, CanBus canBus) {
         long wall = System.currentTimeMillis();
         if (json) {
-            out.println(JsonLines.summary(JsonLines.seconds(wall * 1_000_000L), watch));
+            out.println(JsonLines.summary(JsonLines.seconds(wall * 1_000_000L), watch, null, canBus.undecodableFrames()));
             return;
         }
         line(out, wall, String.format("summary: %d frames %s; %d participants heard%s", watch.frames(), watch.counts(),

@@ -469,7 +469,7 @@ abstract class NodeCommand implements Callable<Integer> {
         say(out, "note", pid, String.format("imported %d key%s from %s", n, n == 1 ? "" : "s",
                 String.join(", ", keys.stream().map(Path::toString).toList())));
         for (String f : skipped) {
-            say(out, "note", pid, String.format("note: the provisioning key in %s was not imported: that file also holds the group's keys,"
+            say(out, "note", pid, String.format((json ? "" : "note: ") + "the provisioning key in %s was not imported: that file also holds the group's keys,"
                     + " so every node would get it, and a Provisioning key belongs to one device (spsec keys generate --devices writes"
                     + " one file per device)", f));
         }

@@ -26,7 +26,7 @@ class LatencyCommandTest {
     void badOptionsAreUsageErrors() {
         StringWriter err = new StringWriter();
         assertThat(SpsecMain.execute(new PrintWriter(new StringWriter()), new PrintWriter(err), "bench", "latency", "--rates", "0")).isEqualTo(2);
-        assertThat(err.toString()).contains("--rates must be 1..10000");
+        assertThat(err.toString()).contains("--rates must be 1 to 100 rates of 1..10000");
         assertThat(SpsecMain.execute(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), "bench", "latency", "--seconds", "0"))
                 .isEqualTo(2);
     }

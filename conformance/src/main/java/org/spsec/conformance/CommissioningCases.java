@@ -35,10 +35,26 @@ final class CommissioningCases {
                     "no Zero-key session could be opened to read the key IDs (41h-43h)", ev);
             return;
         }
-        long seedId = keyId(b.sessions.read(zero, 0x43, ev));
-        long integratorId = keyId(b.sessions.read(zero, 0x42, ev));
+        Long seedId = keyId(b, zero, 0x43, ev);
+        Long integratorId = keyId(b, zero, 0x42, ev);
         b.sessions.terminate(zero, ev);
-        if (seedId == seed.id().unsigned()) {
+        if (seedId == null || integratorId == null) {
+            // No answer twice: a refusal of an unset ID (the reference's habit), or a lost frame.
+            // An Integrator session with the key files' key tells which: it opens only if that key is installed.
+            SessionClient.Session probe = integrator == null ? null : b.sessions.open(integrator, ev);
+            if (probe != null) {
+                b.sessions.terminate(probe, ev);
+                if (integratorId == null) {
+                    integratorId = integrator.id().unsigned();
+                }
+            } else if (integratorId == null) {
+                integratorId = 0L;
+            }
+            if (seedId == null) {
+                seedId = 0L;
+            }
+        }
+        if (seedId.longValue() == seed.id().unsigned()) {
             sink.add("CO-00", Group.COMMISSIONING, "8", TITLE, CaseVerdict.NOT_APPLICABLE,
                     String.format("the device is commissioned already: 43h = %08Xh, the key file's Seed key", seedId), ev);
             return;
@@ -49,6 +65,12 @@ final class CommissioningCases {
                     seed.id().unsigned()), ev);
             return;
         }
+        if (integrator != null && integratorId != 0 && integratorId != KeyId.ERASED.unsigned() && integratorId != integrator.id().unsigned()) {
+            sink.add("CO-00", Group.COMMISSIONING, "8", TITLE, CaseVerdict.NOT_APPLICABLE, String.format(
+                    "the device holds another Integrator key (42h = %08Xh, the key files' is %08Xh): give its key files, or reset it",
+                    integratorId, integrator.id().unsigned()), ev);
+            return;
+        }
         notes.add(String.format(Locale.ROOT, "device in factory state (43h %s, 42h %s): commissioning it", describe(seedId), describe(integratorId)));
         if (integrator == null) {
             sink.add("CO-00", Group.COMMISSIONING, "8", TITLE, CaseVerdict.INCONCLUSIVE,
@@ -56,7 +78,7 @@ final class CommissioningCases {
             return;
         }
         long start = b.now();
-        if (integratorId != integrator.id().unsigned()) {
+        if (integratorId.longValue() != integrator.id().unsigned()) {
             RootKey provisioning = b.key(RootKeyKind.PROVISIONING);
             if (provisioning == null) {
                 sink.add("CO-00", Group.COMMISSIONING, "8", TITLE, CaseVerdict.INCONCLUSIVE,
@@ -132,9 +154,15 @@ final class CommissioningCases {
         return status == 0 ? null : String.format("%02Xh (status %d)", register, status);
     }
 
-    /** A key ID register's value; 0 when the read was refused (a reference device refuses to read an unset ID). */
-    private static long keyId(byte[] value) {
-        return value == null || value.length != 4 ? 0 : LittleEndian.getU32(value, 0);
+    /** A key ID register read (twice if unanswered); null when no answer came (a refused unset ID, or a lost frame). */
+    private static Long keyId(Bench b, SessionClient.Session s, int register, List<String> ev) {
+        for (int attempt = 0; attempt < 2; attempt++) {
+            byte[] value = b.sessions.read(s, register, ev);
+            if (value != null && value.length == 4) {
+                return LittleEndian.getU32(value, 0);
+            }
+        }
+        return null;
     }
 
     private static String describe(long id) {

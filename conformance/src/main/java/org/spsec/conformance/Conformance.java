@@ -30,7 +30,11 @@ public final class Conformance {
             long t0 = b.now();
             if (setup.groups().contains(Group.COMMISSIONING)) {
                 // First: a device in factory state is commissioned here (else this case is not applicable).
-                CommissioningCases.run(b, sink, notes);
+                try {
+                    CommissioningCases.run(b, sink, notes);
+                } catch (RuntimeException e) {
+                    error(sink, Group.COMMISSIONING, e);
+                }
             }
             boolean secure = b.awaitSecure(t0, 30 * SECOND);
             readConfiguration(b, notes);
@@ -63,6 +67,9 @@ public final class Conformance {
                     TimeCases.nonceWholeRun(b, sink);
                 } catch (RuntimeException e) {
                     error(sink, Group.NONCE, e);
+                    b.node.interceptTimeRequests(null);
+                    b.node.silenceHeartbeats(false);
+                    b.node.silenceBroadcasts(false);
                 }
             }
             notes.add(String.format(java.util.Locale.ROOT, "%d frames on the bus, %d stamped frames of the device judged, run %.1f s",
@@ -102,9 +109,10 @@ public final class Conformance {
         }
         try {
             cases.run();
-            settle(b);
         } catch (RuntimeException e) {
             error(sink, g, e);
+        } finally {
+            settle(b); // also after an error: the tool's own heartbeats, broadcasts and answers back on
         }
     }
 

@@ -111,8 +111,9 @@ final class HeartbeatCases {
         // After the due time (and a margin for a heartbeat already on its way) the device is in
         // Warning: its heartbeats carry 83h, or (the reference's habit) it sends none. A 02h
         // heartbeat then means it recorded the event without leaving Secure.
-        Judge.Stamped stillSecure = hb.stream().filter(s -> s.verified() && s.status() == 0x02 && s.at() > due + 300 * MS)
-                .findFirst().orElse(null);
+        // Only before the hold (5 s) could have ended: a device silent in Warning is Secure again after it.
+        Judge.Stamped stillSecure = hb.stream().filter(s -> s.verified() && s.status() == 0x02 && s.at() > due + 300 * MS
+                && s.at() < due + 4_500 * MS).findFirst().orElse(null);
         int code = b.readLastEvent(ev);
         int expected = SecurityEvent.HEARTBEAT_MISSING.code() + b.tool.value();
         if (early) {
@@ -151,7 +152,7 @@ final class HeartbeatCases {
         // SPEC 10: Warning ends after the hold time (5 s) without an event. The first Warning
         // heartbeat comes up to one period after the event, and the first Secure one up to one
         // period after the hold ends: the Warning heartbeats must span at least the hold less a period.
-        long minimum = 5 * SECOND - p - 200 * MS;
+        long minimum = 5 * SECOND - p - 500 * MS;
         long heldFrom = warn != null ? warn.at() : from;
         if (clear != null && clear.at() - heldFrom < minimum) {
             sink.add("HB-03", G, "10", title("HB-03"), CaseVerdict.FAIL, String.format(java.util.Locale.ROOT,

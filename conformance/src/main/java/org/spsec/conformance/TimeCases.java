@@ -232,12 +232,13 @@ final class TimeCases {
         });
         String moved3 = followsGroupTime(b, b.now(), ev3);
         int marker = SecurityEvent.SESSION_HELLO_KEY_NOT_FOUND.code();
+        // Another event in between (say a missing heartbeat) hides FE0Eh: inconclusive, not failed.
         CaseVerdict v3 = moved3 != null || cForged == marker ? CaseVerdict.FAIL
-                : cForged == SecurityEvent.TIME_BROADCAST_AUTH_FAILURE.code() ? CaseVerdict.PASS
-                : cForged < 0 ? CaseVerdict.INCONCLUSIVE : CaseVerdict.FAIL;
+                : cForged == SecurityEvent.TIME_BROADCAST_AUTH_FAILURE.code() ? CaseVerdict.PASS : CaseVerdict.INCONCLUSIVE;
         sink.add("TS-03", g, "9, 11", "a forged time broadcast is ignored (FE0Eh)", v3,
                 String.format("51h = %s%s; %s", code(cForged), cForged == marker ? " (no event: not detected)"
-                        : cForged >= 0 && v3 == CaseVerdict.FAIL ? " (expected FE0Eh)" : "", moved3 == null ? "clock not moved" : moved3), ev3);
+                        : cForged >= 0 && v3 == CaseVerdict.INCONCLUSIVE ? " (another event, expected FE0Eh)" : "",
+                        moved3 == null ? "clock not moved" : moved3), ev3);
         // TS-04: the Sync restarts with a new csalt: the device must come back to Secure on the new keys.
         List<String> ev4 = new ArrayList<>();
         long t0 = b.now();

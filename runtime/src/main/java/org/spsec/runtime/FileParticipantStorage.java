@@ -36,6 +36,10 @@ public final class FileParticipantStorage implements ParticipantStorage {
 
     public KeyStore keyStore() { return keys; }
 
+    /** A register file is its value in hex and a newline: the largest register (92h, 4096 bytes) and a little room. */
+    private static final int MAX_REGISTER_FILE = 2 * java.util.Arrays.stream(org.spsec.core.model.Register.values())
+            .mapToInt(org.spsec.core.model.Register::maxSize).max().orElse(4096) + 16;
+
     /**
      * Reads every stored key, register and the timestamp mark once, so a damaged store is reported
      * before the node starts (and not by the engine in the middle of its work).
@@ -100,7 +104,7 @@ public final class FileParticipantStorage implements ParticipantStorage {
     @Override
     public byte[] loadRegister(int code) {
         try {
-            return Hex.parse(new String(AtomicFiles.readSmall(file(code), 1024), StandardCharsets.US_ASCII).strip());
+            return Hex.parse(new String(AtomicFiles.readSmall(file(code), MAX_REGISTER_FILE), StandardCharsets.US_ASCII).strip());
         } catch (NoSuchFileException e) {
             return null;
         } catch (IOException e) {
