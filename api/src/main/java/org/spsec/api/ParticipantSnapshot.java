@@ -8,7 +8,7 @@ package org.spsec.api;
  * @param state             the state (register 50h)
  * @param secure            whether data can be sent and received now (synchronized and Secure or Warning)
  * @param sync              whether this participant has the Sync role
- * @param framesVerified    data and control frames verified since start
+ * @param framesVerified    stamped frames (data, heartbeats, time broadcasts) verified since start
  * @param framesRejected    stamped frames that failed verification since start
  * @param lastSecurityEvent the code of the last security event (register 51h), 0 if none
  * @param failure           why the participant stopped working (its loop failed, or the timestamp

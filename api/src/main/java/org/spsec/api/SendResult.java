@@ -12,8 +12,8 @@ public enum SendResult {
     SENT,
     /**
      * The participant has its keys but is not synchronized to the group now: it waits for the Sync's
-     * time (after start or after losing it) or a Configurator's session is open. {@link SpsecParticipant#state()}
-     * tells which state it is in; try again once it is secure.
+     * time (after start, or after losing it). {@link SpsecParticipant#state()} tells which state it is
+     * in; try again once it is secure.
      */
     NOT_SECURE,
     /** The participant has no Seed key yet (factory state): a Configurator must provision it first. */

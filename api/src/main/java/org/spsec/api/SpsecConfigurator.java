@@ -85,7 +85,7 @@ public final class SpsecConfigurator implements AutoCloseable {
      * Provisioning key (from {@code deviceKeys}) it installs the group's Integrator key, unless it is
      * installed already; in a session with the Integrator key it installs the Seed key and writes
      * registers 61h (heartbeat every second), 62h (monitor all) and 63h (the Sync role). Each phase is
-     * retried up to five times, so a lost answer does no harm. The participant becomes secure on its
+     * tried up to five times, so a lost answer does no harm. The participant becomes secure on its
      * own once the session ends (a Sync must be on the bus). Change 61h and 62h later with {@link #write}.
      *
      * @param deviceKeys a key file with the device's Provisioning key (as {@code spsec keys generate --devices} writes them)
