@@ -37,6 +37,7 @@ public final class NodeRunner implements AutoCloseable {
     private final boolean wakeable;
     private volatile boolean running = true;
     private volatile Throwable failure;
+    private LongConsumer afterStep;
 
     /** @param capture every frame sent or received, with wall-clock time (or null) */
     public NodeRunner(String name, Endpoint endpoint, CanBus bus, NodeEventListener listener, Consumer<CapturedFrame> capture) {
@@ -47,6 +48,20 @@ public final class NodeRunner implements AutoCloseable {
         this.wakeable = bus.wakesUp();
         this.thread = new Thread(this::loop, "spsec-" + name);
         this.thread.setDaemon(true);
+    }
+
+    /**
+     * Runs {@code step} on the loop thread after every pass of the loop (a frame received, a
+     * deadline reached, actions run, or a wait that ended empty), with the current monotonic time:
+     * the place to drain results an endpoint keeps besides its events (a Configurator's) or to
+     * publish a snapshot of its state. What it queues is sent at once. Set it before {@link #start}.
+     */
+    public NodeRunner afterEachStep(LongConsumer step) {
+        if (thread.isAlive()) {
+            throw new IllegalStateException("afterEachStep must be set before start");
+        }
+        this.afterStep = step;
+        return this;
     }
 
     public NodeRunner start() {
@@ -88,6 +103,9 @@ public final class NodeRunner implements AutoCloseable {
                 now = System.nanoTime();
                 if (now >= endpoint.nextDeadline()) {
                     endpoint.handleTimeout(now);
+                }
+                if (afterStep != null) {
+                    afterStep.accept(System.nanoTime());
                 }
             }
             flush();

@@ -95,6 +95,41 @@ class NodeRunnerTest {
         assertThat(r.running()).isFalse();
     }
 
+    /** The after-each-step hook runs on the loop thread, after actions too; it cannot be set once the loop runs. */
+    @Test
+    void theAfterEachStepHookRunsOnTheLoopThread() throws Exception {
+        InMemoryBus bus = new InMemoryBus();
+        org.spsec.core.role.Endpoint idle = new org.spsec.core.role.Endpoint() {
+            @Override public void handleFrame(long now, org.spsec.core.canfd.CanFrame frame) { }
+            @Override public void handleTimeout(long now) { }
+            @Override public long nextDeadline() { return Long.MAX_VALUE; }
+            @Override public org.spsec.core.canfd.CanFrame pollTransmit() { return null; }
+            @Override public NodeEvent pollEvent() { return null; }
+        };
+        java.util.concurrent.atomic.AtomicReference<Thread> actionThread = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicBoolean actionRan = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.CompletableFuture<Thread> stepAfterAction = new java.util.concurrent.CompletableFuture<>();
+        NodeRunner r = new NodeRunner("hook", idle, bus.attach("hook"), e -> { }, null);
+        r.afterEachStep(now -> {
+            if (actionRan.get()) {
+                stepAfterAction.complete(Thread.currentThread());
+            }
+        }).start();
+        try {
+            r.execute(now -> {
+                actionThread.set(Thread.currentThread());
+                actionRan.set(true);
+            });
+            Thread stepThread = stepAfterAction.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(stepThread).isSameAs(actionThread.get());
+            assertThat(stepThread.getName()).isEqualTo("spsec-hook");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> r.afterEachStep(now -> { }))
+                    .isInstanceOf(IllegalStateException.class);
+        } finally {
+            r.close();
+        }
+    }
+
     @Test
     void transportsThatCanBeWokenReturnFromAWaitingReceive() throws Exception {
         InMemoryBus bus = new InMemoryBus();
