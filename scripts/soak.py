@@ -416,6 +416,9 @@ def run(args):
     if not self_test(args.vectors, quiet=True) and os.path.isfile(args.vectors):
         die("crypto self-test failed; the capture analysis would be wrong", 1)
     out = args.out or tempfile.mkdtemp(prefix="spsec-soak-")
+    if args.out and os.path.isdir(out) and os.listdir(out):
+        # Logs are appended and stores reused: an old run's lines would be judged with this one's.
+        die(f"--out {out} is not empty (logs of an earlier run would be mixed into this one's report); give a new directory", 2)
     os.makedirs(out, exist_ok=True)
     out = os.path.abspath(out)
     java = find_java(args)

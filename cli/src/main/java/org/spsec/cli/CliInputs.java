@@ -217,4 +217,24 @@ final class CliInputs {
         }
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
+
+    /**
+     * A candump capture opened for appending ({@code --capture}), or null without one: a file that
+     * cannot be written is a one-line error before any work.
+     */
+    static java.io.Writer captureWriter(Path capture) {
+        if (capture == null) {
+            return null;
+        }
+        parentDirectory(capture, "capture ");
+        if (java.nio.file.Files.isDirectory(capture)) {
+            throw new UserException("cannot write capture " + capture + ": a directory");
+        }
+        try {
+            return java.nio.file.Files.newBufferedWriter(capture, java.nio.charset.StandardCharsets.US_ASCII,
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        } catch (java.io.IOException e) {
+            throw new UserException("cannot write capture " + capture + ": " + reason(e, capture));
+        }
+    }
 }

@@ -275,18 +275,7 @@ public final class MonitorCommand implements Callable<Integer> {
 
     /** {@code --capture}, opened before the bus: a file that cannot be written is reported before any work. */
     private Writer openCapture() {
-        if (capture == null) {
-            return null;
-        }
-        CliInputs.parentDirectory(capture, "capture ");
-        if (Files.isDirectory(capture)) {
-            throw new UserException("cannot write capture " + capture + ": a directory");
-        }
-        try {
-            return Files.newBufferedWriter(capture, StandardCharsets.US_ASCII, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            throw new UserException("cannot write capture " + capture + ": " + CliInputs.reason(e, capture));
-        }
+        return CliInputs.captureWriter(capture);
     }
 
     /** The transport's count of datagrams it could not decode, for the summary line. */

@@ -329,18 +329,7 @@ abstract class NodeCommand implements Callable<Integer> {
     }
 
     private Writer openCapture() {
-        if (capture == null) {
-            return null;
-        }
-        CliInputs.parentDirectory(capture, "capture ");
-        if (Files.isDirectory(capture)) {
-            throw new UserException("cannot write capture " + capture + ": a directory");
-        }
-        try {
-            return Files.newBufferedWriter(capture, StandardCharsets.US_ASCII, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            throw new UserException("cannot write capture " + capture + ": " + CliInputs.reason(e, capture));
-        }
+        return CliInputs.captureWriter(capture);
     }
 
     private static void closeQuietly(AutoCloseable c) {
