@@ -157,7 +157,8 @@ abstract class NodeCommand implements Callable<Integer> {
         } finally {
             imported.forEach(m -> m.values().forEach(RootKey::close));
         }
-        AuditLog auditLog = openedAudit;
+        // Written on a thread of its own: the loop never waits for the disk (AuditAppender: one fsync per batch, all before close returns).
+        org.spsec.runtime.AuditAppender auditLog = openedAudit == null ? null : new org.spsec.runtime.AuditAppender(openedAudit, "P" + pid);
         Writer captureWriter = openedCapture;
         SecureRandom random = new SecureRandom();
         ParticipantConfig config = ParticipantConfig.defaults(ParticipantId.of(pid)).withAlgorithm(algorithm).withSyncRole(sync());
@@ -204,6 +205,9 @@ abstract class NodeCommand implements Callable<Integer> {
                     out.flush();
                     undecodableShown = bad;
                     undecodableAt = System.nanoTime();
+                }
+                if (auditLog != null && auditLog.failure() != null) {
+                    throw new UserException("cannot write audit log " + audit + ": " + CliInputs.reason(auditLog.failure(), audit));
                 }
                 if (storage.timestampMarkFailure() != null) {
                     throw new UserException("cannot store the timestamp mark in " + store + " (the node may not seal frames without it): "
@@ -262,7 +266,7 @@ abstract class NodeCommand implements Callable<Integer> {
         }
     }
 
-    private void report(PrintWriter out, AuditLog auditLog, ParticipantEngine engine, NodeEvent e) {
+    private void report(PrintWriter out, org.spsec.runtime.AuditAppender auditLog, ParticipantEngine engine, NodeEvent e) {
         if (json) {
             if (!(e instanceof NodeEvent.DataReceived) || printData) {
                 out.println(JsonLines.nodeEvent(JsonLines.seconds(System.currentTimeMillis() * 1_000_000L), e));
@@ -283,11 +287,7 @@ abstract class NodeCommand implements Callable<Integer> {
         if (auditLog != null) {
             AuditEntry entry = AuditEntry.of(Instant.now().toString(), e, engine.state());
             if (entry != null) {
-                try {
-                    auditLog.append(entry);
-                } catch (IOException ex) {
-                    throw new UncheckedIOException(ex);
-                }
+                auditLog.append(entry);
             }
         }
     }

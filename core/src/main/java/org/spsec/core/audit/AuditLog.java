@@ -84,13 +84,20 @@ public final class AuditLog implements AutoCloseable {
 
     /** Appends one entry durably. */
     public synchronized void append(AuditEntry entry) throws IOException {
-        String line = entry.toJson(++seq, prev);
-        ByteBuffer buf = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
-        while (buf.hasRemaining()) {
-            channel.write(buf);
+        appendAll(java.util.List.of(entry));
+    }
+
+    /** Appends entries in order, then makes them durable with one fsync (a batch). */
+    public synchronized void appendAll(java.util.List<AuditEntry> entries) throws IOException {
+        for (AuditEntry entry : entries) {
+            String line = entry.toJson(++seq, prev);
+            ByteBuffer buf = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
+            while (buf.hasRemaining()) {
+                channel.write(buf);
+            }
+            prev = sha256(line);
         }
         channel.force(false);
-        prev = sha256(line);
     }
 
     /** SHA-256 of the last line written: keep it elsewhere to anchor the end of the log. */
