@@ -102,6 +102,9 @@ abstract class NodeCommand implements Callable<Integer> {
 
     record Send(int id, boolean extended, byte[] data) {}
 
+    /** Whether the loop already stopped the node for an audit-log write failure (reported once). */
+    private boolean auditFailureReported;
+
     @Override
     public Integer call() throws Exception {
         return ConfigFile.run(spec, config, () -> store, "missing --store DIR (give it here or as store in a --config file)", this::run);
@@ -207,6 +210,7 @@ abstract class NodeCommand implements Callable<Integer> {
                     undecodableAt = System.nanoTime();
                 }
                 if (auditLog != null && auditLog.failure() != null) {
+                    auditFailureReported = true;
                     throw new UserException("cannot write audit log " + audit + ": " + CliInputs.reason(auditLog.failure(), audit));
                 }
                 if (storage.timestampMarkFailure() != null) {
@@ -227,7 +231,14 @@ abstract class NodeCommand implements Callable<Integer> {
             canBus.close();
             engine.close(); // stores the exact timestamp mark
             if (auditLog != null) {
-                auditLog.close();
+                try {
+                    auditLog.close(); // writes and fsyncs what is still queued
+                } catch (IOException e) {
+                    if (!auditFailureReported) { // else the loop's check reported it already, as one line
+                        out.flush();
+                        spec.commandLine().getErr().println("spsec: cannot write audit log " + audit + ": " + CliInputs.reason(e, audit));
+                    }
+                }
             }
             if (captureWriter != null) {
                 captureWriter.close();
