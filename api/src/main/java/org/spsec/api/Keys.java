@@ -3,10 +3,8 @@ package org.spsec.api;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.spsec.core.keys.KeyFileException;
 import org.spsec.core.keys.RootKey;
@@ -35,25 +33,7 @@ final class Keys {
      * The caller owns the keys.
      */
     static List<Map<RootKeyKind, RootKey>> readEach(List<Path> files) {
-        List<Map<RootKeyKind, RootKey>> result = new ArrayList<>();
-        Map<RootKeyKind, Path> from = new EnumMap<>(RootKeyKind.class);
-        try {
-            for (Path f : files) {
-                Map<RootKeyKind, RootKey> keys = read(f);
-                result.add(keys);
-                for (RootKeyKind k : keys.keySet()) {
-                    Path first = from.putIfAbsent(k, f);
-                    if (first != null) {
-                        throw new IllegalArgumentException(first + " and " + f + " both hold a " + k.name().toLowerCase(Locale.ROOT)
-                                + " key; give each kind in one file only");
-                    }
-                }
-            }
-            return result;
-        } catch (RuntimeException e) {
-            closeAll(result);
-            throw e;
-        }
+        return KeyFiles.readEach(files, Keys::read, IllegalArgumentException::new);
     }
 
     /** Several key files as one set of keys (see {@link #readEach}); the caller owns the keys. */
@@ -61,16 +41,6 @@ final class Keys {
         Map<RootKeyKind, RootKey> all = new EnumMap<>(RootKeyKind.class);
         readEach(files).forEach(all::putAll);
         return all;
-    }
-
-    /**
-     * Whether a participant takes this key from a file with these keys: a Provisioning key is
-     * device-specific and is taken only from a file that holds no Integrator or Seed key (a file
-     * that does goes to every node of the group).
-     */
-    static boolean importable(RootKey key, Map<RootKeyKind, RootKey> file) {
-        return key.kind() != RootKeyKind.PROVISIONING
-                || !(file.containsKey(RootKeyKind.INTEGRATOR) || file.containsKey(RootKeyKind.SEED));
     }
 
     static void closeAll(List<Map<RootKeyKind, RootKey>> files) {

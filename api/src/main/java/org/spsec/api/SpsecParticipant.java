@@ -21,6 +21,7 @@ import org.spsec.core.crypto.AeadAlgorithm;
 import org.spsec.core.engine.NonceCollisionCheck;
 import org.spsec.core.keys.RootKey;
 import org.spsec.core.keys.RootKeyKind;
+import org.spsec.core.store.KeyFiles;
 import org.spsec.core.model.ParticipantId;
 import org.spsec.core.model.ParticipantState;
 import org.spsec.core.model.Register;
@@ -417,7 +418,7 @@ public final class SpsecParticipant implements AutoCloseable {
                     }
                     for (int i = 0; i < imported.size(); i++) {
                         for (RootKey k : imported.get(i).values()) {
-                            if (Keys.importable(k, imported.get(i))) {
+                            if (KeyFiles.importable(k, imported.get(i))) {
                                 storage.keyStore().store(k);
                             } else {
                                 notices.add("the provisioning key in " + keys.get(i) + " was not imported: that file also holds the group's keys,"

@@ -8,10 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.spsec.core.crypto.AeadAlgorithm;
 import org.spsec.core.keys.KeyFile;
@@ -57,25 +55,7 @@ final class CliInputs {
      * refused (which one would win is not for the command line to guess). The caller owns the keys.
      */
     static List<Map<RootKeyKind, RootKey>> keyFilesEach(List<Path> files) {
-        List<Map<RootKeyKind, RootKey>> result = new ArrayList<>();
-        Map<RootKeyKind, Path> from = new EnumMap<>(RootKeyKind.class);
-        try {
-            for (Path f : files) {
-                Map<RootKeyKind, RootKey> keys = keyFile(f);
-                result.add(keys);
-                for (RootKeyKind k : keys.keySet()) {
-                    Path first = from.putIfAbsent(k, f);
-                    if (first != null) {
-                        throw new UserException(first + " and " + f + " both hold a " + k.name().toLowerCase(Locale.ROOT)
-                                + " key; give each kind in one file only", SpsecMain.EXIT_USAGE);
-                    }
-                }
-            }
-            return result;
-        } catch (RuntimeException e) {
-            result.forEach(m -> m.values().forEach(RootKey::close));
-            throw e;
-        }
+        return KeyFiles.readEach(files, CliInputs::keyFile, m -> new UserException(m, SpsecMain.EXIT_USAGE));
     }
 
     /** Several key files as one set of keys (see {@link #keyFilesEach}); the caller owns the keys. */

@@ -111,8 +111,7 @@ public final class InspectCommand implements Callable<Integer> {
                 String id = c.frame().extended() ? String.format("%08X", c.frame().id()) : String.format("%03X", c.frame().id());
                 String payload = j.payload() == null ? null : Hex.of(j.payload());
                 if (json) {
-                    out.println(JsonLines.frame(n, time, id, j,
-                            j.offsetTicks() == null ? null : j.offsetTicks() * observer.tickRate().nanosPerTick() / 1e6));
+                    out.println(JsonLines.frame(n, time, id, j, observer.offsetMs(j)));
                 } else {
                     out.printf("%6d  %-18s %-9s %-15s %-5s %-15s %s%n", n, time, id, j.kind().label(),
                             j.participant() == null ? "-" : "P" + j.participant(), j.verdict().label(), payload == null ? (j.note() == null ? "" : "(" + j.note() + ")") : payload);

@@ -24,6 +24,7 @@ import org.spsec.core.bytes.LittleEndian;
 import org.spsec.core.crypto.AeadAlgorithm;
 import org.spsec.core.keys.RootKey;
 import org.spsec.core.keys.RootKeyKind;
+import org.spsec.core.store.KeyFiles;
 import org.spsec.core.model.ParticipantId;
 import org.spsec.core.model.Register;
 import org.spsec.core.role.NodeEvent;
@@ -451,9 +452,8 @@ abstract class NodeCommand implements Callable<Integer> {
         int n = 0;
         for (int i = 0; i < files.size(); i++) {
             Map<RootKeyKind, RootKey> own = files.get(i);
-            boolean group = own.containsKey(RootKeyKind.INTEGRATOR) || own.containsKey(RootKeyKind.SEED);
             for (RootKey k : own.values()) {
-                if (k.kind() == RootKeyKind.PROVISIONING && group) {
+                if (!KeyFiles.importable(k, own)) {
                     skipped.add(keys.get(i).toString());
                     continue;
                 }

@@ -227,19 +227,7 @@ final class Ghash {
 
     /** Low 64 bits of the carry-less product of x and y, using only masked integer multiplies. */
     static long bmul(long x, long y) {
-        long x0 = x & M0;
-        long x1 = x & M1;
-        long x2 = x & M2;
-        long x3 = x & M3;
-        long y0 = y & M0;
-        long y1 = y & M1;
-        long y2 = y & M2;
-        long y3 = y & M3;
-        long z0 = (x0 * y0) ^ (x1 * y3) ^ (x2 * y2) ^ (x3 * y1);
-        long z1 = (x0 * y1) ^ (x1 * y0) ^ (x2 * y3) ^ (x3 * y2);
-        long z2 = (x0 * y2) ^ (x1 * y1) ^ (x2 * y0) ^ (x3 * y3);
-        long z3 = (x0 * y3) ^ (x1 * y2) ^ (x2 * y1) ^ (x3 * y0);
-        return (z0 & M0) | (z1 & M1) | (z2 & M2) | (z3 & M3);
+        return bmul(x, y & M0, y & M1, y & M2, y & M3);
     }
 
     static long readBe(byte[] b, int off) { return (long) BE64.get(b, off); }

@@ -90,7 +90,7 @@ public final class GroupWatch {
         boolean wasAnchored = observer.anchored();
         Observer.Judgement j = observer.judge(nanos, frame);
         counts.merge(j.verdict(), 1L, Long::sum);
-        Double offsetMs = j.offsetTicks() == null ? null : j.offsetTicks() * observer.tickRate().nanosPerTick() / 1e6;
+        Double offsetMs = observer.offsetMs(j);
         out.add(new Judged(nanos, ++frames, frame, j, offsetMs));
         Row row = j.participant() == null ? null : rows.computeIfAbsent(j.participant(), k -> new Row());
         boolean rejected = j.verdict() != Verdict.OK && j.verdict() != Verdict.UNVERIFIABLE;

@@ -70,8 +70,10 @@ public final class Observer implements AutoCloseable {
 
     public boolean anchored() { return channel != null; }
 
-    /** The length of one tick of T, for converting offsets. */
-    public TickRate tickRate() { return rate; }
+    /** A judgement's {@code offsetTicks} in milliseconds, or null when it has none. */
+    public Double offsetMs(Judgement j) {
+        return j.offsetTicks() == null ? null : j.offsetTicks() * rate.nanosPerTick() / 1e6;
+    }
 
     /** The group time at bus time {@code nanos}, once anchored. */
     public long groupTime(long nanos) {

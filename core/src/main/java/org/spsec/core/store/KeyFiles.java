@@ -5,8 +5,13 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import org.spsec.core.keys.KeyFile;
 import org.spsec.core.keys.KeyFileException;
 import org.spsec.core.keys.RootKey;
@@ -51,5 +56,44 @@ public final class KeyFiles {
         } finally {
             Arrays.fill(raw, (byte) 0);
         }
+    }
+
+    /**
+     * Several key files, each read whole (with {@code read}, which reports its own errors) before
+     * any is used. A kind found in two of them is refused with {@code duplicate}'s exception: which
+     * one would win is not for a program to guess. On any failure the keys read so far are closed;
+     * otherwise the caller owns them.
+     */
+    public static List<Map<RootKeyKind, RootKey>> readEach(List<Path> files, Function<Path, Map<RootKeyKind, RootKey>> read,
+                                                            Function<String, ? extends RuntimeException> duplicate) {
+        List<Map<RootKeyKind, RootKey>> result = new ArrayList<>();
+        Map<RootKeyKind, Path> from = new EnumMap<>(RootKeyKind.class);
+        try {
+            for (Path f : files) {
+                Map<RootKeyKind, RootKey> keys = read.apply(f);
+                result.add(keys);
+                for (RootKeyKind k : keys.keySet()) {
+                    Path first = from.putIfAbsent(k, f);
+                    if (first != null) {
+                        throw duplicate.apply(first + " and " + f + " both hold a " + k.name().toLowerCase(Locale.ROOT)
+                                + " key; give each kind in one file only");
+                    }
+                }
+            }
+            return result;
+        } catch (RuntimeException e) {
+            result.forEach(m -> m.values().forEach(RootKey::close));
+            throw e;
+        }
+    }
+
+    /**
+     * Whether a participant takes {@code key} from a file holding {@code file}'s keys: a
+     * Provisioning key is device-specific and is taken only from a file that holds no Integrator or
+     * Seed key (a file that does goes to every node of the group).
+     */
+    public static boolean importable(RootKey key, Map<RootKeyKind, RootKey> file) {
+        return key.kind() != RootKeyKind.PROVISIONING
+                || !(file.containsKey(RootKeyKind.INTEGRATOR) || file.containsKey(RootKeyKind.SEED));
     }
 }
