@@ -10,7 +10,7 @@ import org.spsec.core.role.NodeEvent;
  * @param type        what happened
  * @param participant the reporting participant's ID
  * @param from        for {@link Type#STATE_CHANGED}: the state before; else null
- * @param to          for {@link Type#STATE_CHANGED}: the new state; else null
+ * @param to          the participant's state after the event (for {@link Type#STATE_CHANGED} the new state); NOT_SET if not known
  * @param code        for {@link Type#SECURITY_EVENT}: the event code (register 51h, SPEC section 10);
  *                    for {@link Type#REGISTER_WRITTEN}: the register; else 0
  * @param detail      one line for people (the cause of a state change, the event's name and detail, the notice)
@@ -35,10 +35,11 @@ public record SpsecEvent(Type type, int participant, NodeState from, NodeState t
         return switch (e) {
             case NodeEvent.StateChanged s -> new SpsecEvent(Type.STATE_CHANGED, s.participant(), NodeState.of(s.from()), NodeState.of(s.to()), 0,
                     s.cause());
-            case NodeEvent.SecurityEventRaised s -> new SpsecEvent(Type.SECURITY_EVENT, s.participant(), null, null, s.code(),
+            case NodeEvent.SecurityEventRaised s -> new SpsecEvent(Type.SECURITY_EVENT, s.participant(), null, NodeState.of(s.state()), s.code(),
                     s.name() + ": " + s.detail());
-            case NodeEvent.Notice n -> new SpsecEvent(n.warning() ? Type.WARNING : Type.NOTICE, n.participant(), null, null, 0, n.detail());
-            case NodeEvent.RegisterWritten w -> new SpsecEvent(Type.REGISTER_WRITTEN, w.participant(), null, null, w.register(),
+            case NodeEvent.Notice n -> new SpsecEvent(n.warning() ? Type.WARNING : Type.NOTICE, n.participant(), null, NodeState.of(n.state()), 0,
+                    n.detail());
+            case NodeEvent.RegisterWritten w -> new SpsecEvent(Type.REGISTER_WRITTEN, w.participant(), null, NodeState.of(w.state()), w.register(),
                     String.format("register %02Xh written (%d bytes)", w.register(), w.length()));
             case NodeEvent.DataReceived d -> throw new IllegalArgumentException("data is no SpsecEvent");
         };

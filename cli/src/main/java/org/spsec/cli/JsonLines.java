@@ -10,6 +10,7 @@ import java.util.Map;
 import org.spsec.core.bytes.Hex;
 import org.spsec.core.engine.Verdict;
 import org.spsec.core.model.ParticipantState;
+import org.spsec.core.role.EventFormat;
 import org.spsec.core.role.GroupWatch;
 import org.spsec.core.role.NodeEvent;
 import org.spsec.core.role.Observer;
@@ -138,45 +139,28 @@ final class JsonLines {
         });
     }
 
-    /** An event of a participant or Sync node. */
+    /** An event of a participant or Sync node: the fields {@link EventFormat} gives, the same as the console's and the audit log's. */
     static String nodeEvent(String time, NodeEvent e) {
-        return switch (e) {
-            case NodeEvent.StateChanged s -> object("state", g -> {
-                g.writeStringField("time", time);
-                g.writeNumberField("participant", s.participant());
-                g.writeStringField("from", state(s.from()));
-                g.writeStringField("state", state(s.to()));
-                g.writeStringField("cause", s.cause());
-            });
-            case NodeEvent.SecurityEventRaised s -> object("security_event", g -> {
-                g.writeStringField("time", time);
-                g.writeNumberField("participant", s.participant());
-                g.writeStringField("code", String.format("%04X", s.code()));
-                g.writeStringField("name", s.name());
-                g.writeStringField("detail", s.detail());
-            });
-            case NodeEvent.DataReceived d -> object("data", g -> {
-                g.writeStringField("time", time);
-                g.writeNumberField("participant", d.participant());
-                g.writeStringField("can_id", d.extended() ? String.format("%08X", d.canId()) : String.format("%03X", d.canId()));
-                g.writeStringField("payload", Hex.of(d.payload()));
-            });
-            case NodeEvent.Notice n -> object(n.warning() ? "warning" : "note", g -> {
-                g.writeStringField("time", time);
-                g.writeNumberField("participant", n.participant());
-                g.writeStringField("detail", n.detail());
-            });
-            case NodeEvent.RegisterWritten w -> object("register_written", g -> {
-                g.writeStringField("time", time);
-                g.writeNumberField("participant", w.participant());
-                g.writeStringField("register", String.format("%02X", w.register()));
-                g.writeNumberField("length", w.length());
-            });
-        };
+        EventFormat.Line l = EventFormat.of(e);
+        return object(l.type(), g -> {
+            g.writeStringField("time", time);
+            g.writeNumberField("participant", l.participant());
+            for (EventFormat.Field f : l.fields()) {
+                switch (f.value()) {
+                    case null -> g.writeNullField(f.key());
+                    case String v -> g.writeStringField(f.key(), v);
+                    case Integer v -> g.writeNumberField(f.key(), v);
+                    case Long v -> g.writeNumberField(f.key(), v);
+                    case Double v -> g.writeNumberField(f.key(), v);
+                    case Boolean v -> g.writeBooleanField(f.key(), v);
+                    default -> g.writeStringField(f.key(), f.value().toString());
+                }
+            }
+        });
     }
 
     static String state(ParticipantState s) {
-        return s == null ? null : s.name().toLowerCase(Locale.ROOT);
+        return EventFormat.state(s);
     }
 
     private static void participant(JsonGenerator g, Integer p) throws IOException {

@@ -4,10 +4,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,6 +25,7 @@ import org.spsec.core.keys.RootKeyKind;
 import org.spsec.core.store.KeyFiles;
 import org.spsec.core.model.ParticipantId;
 import org.spsec.core.model.Register;
+import org.spsec.core.role.EventFormat;
 import org.spsec.core.role.NodeEvent;
 import org.spsec.core.role.ParticipantConfig;
 import org.spsec.core.role.ParticipantEngine;
@@ -172,7 +171,7 @@ abstract class NodeCommand implements Callable<Integer> {
         // The engine keeps its timestamp mark in the store itself (TimeLine): a random start is
         // used only by a Sync that never stored one.
         ParticipantEngine engine = new ParticipantEngine(config, storage, random, System.nanoTime(), TimeLine.randomStart(random));
-        NodeRunner runner = new NodeRunner("P" + pid, engine, canBus, e -> report(out, auditLog, engine, e), captureWriter == null ? null : f -> {
+        NodeRunner runner = new NodeRunner("P" + pid, engine, canBus, e -> report(out, auditLog, e), captureWriter == null ? null : f -> {
             try {
                 captureWriter.write(Candump.format(new CapturedFrame(f.timeNanos(), canBus.describe().split(" ")[0], f.frame())) + "\n");
             } catch (IOException ex) {
@@ -278,30 +277,30 @@ abstract class NodeCommand implements Callable<Integer> {
         }
     }
 
-    private void report(PrintWriter out, org.spsec.runtime.AuditAppender auditLog, ParticipantEngine engine, NodeEvent e) {
-        if (json) {
-            if (!(e instanceof NodeEvent.DataReceived) || printData) {
-                out.println(JsonLines.nodeEvent(JsonLines.seconds(System.currentTimeMillis() * 1_000_000L), e));
-            }
-        } else switch (e) {
-            case NodeEvent.StateChanged s -> out.printf("P%d state %s -> %s (%s)%n", s.participant(),
-                    s.from().name().toLowerCase(Locale.ROOT), s.to().name().toLowerCase(Locale.ROOT), s.cause());
-            case NodeEvent.SecurityEventRaised s -> out.printf("P%d event %04Xh %s: %s%n", s.participant(), s.code(), s.name(), s.detail());
-            case NodeEvent.DataReceived d -> {
-                if (printData) {
-                    out.printf("P%d data %X %s%n", d.participant(), d.canId(), Hex.of(d.payload()));
-                }
-            }
-            case NodeEvent.Notice n -> out.printf("P%d %s: %s%n", n.participant(), n.warning() ? "WARNING" : "note", n.detail());
-            case NodeEvent.RegisterWritten w -> out.printf("P%d register %02Xh written (%d bytes)%n", w.participant(), w.register(), w.length());
+    /**
+     * One event, written once by {@link EventFormat}: the console line or the JSON object, and the
+     * audit entry. Its time is the event's own (for a frame, when it was received), on the wall
+     * clock: not the time it is written down.
+     */
+    private void report(PrintWriter out, org.spsec.runtime.AuditAppender auditLog, NodeEvent e) {
+        long wallNanos = wallNanosOf(e.at());
+        if (!(e instanceof NodeEvent.DataReceived) || printData) {
+            out.println(json ? JsonLines.nodeEvent(JsonLines.seconds(wallNanos), e) : EventFormat.of(e).console());
         }
         out.flush();
         if (auditLog != null) {
-            AuditEntry entry = AuditEntry.of(Instant.now().toString(), e, engine.state());
+            AuditEntry entry = AuditEntry.of(Instant.EPOCH.plusNanos(wallNanos).toString(), e);
             if (entry != null) {
                 auditLog.append(entry);
             }
         }
+    }
+
+    /** The wall-clock time of monotonic time {@code at} (both clocks read now, once). */
+    private static long wallNanosOf(long at) {
+        Instant now = Instant.now();
+        long mono = System.nanoTime();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano() - (mono - at);
     }
 
     /** Numeric options out of their range are usage errors, refused before anything else. */

@@ -403,9 +403,7 @@ public final class GroupDemo {
         AtomicFiles.createPrivateDirectory(outDir);
         try (AuditLog audit = AuditLog.open(outDir.resolve("audit.jsonl"))) {
             for (SimulatedBus.Reported r : bus.events()) {
-                String name = r.node().name();
-                ParticipantEngine e = name.startsWith("P") ? engines.get(Integer.parseInt(name.substring(1))) : null;
-                AuditEntry entry = AuditEntry.of(Instant.EPOCH.plusNanos(r.time()).toString(), r.event(), e == null ? null : e.state());
+                AuditEntry entry = AuditEntry.of(Instant.EPOCH.plusNanos(r.time()).toString(), r.event()); // bus time, as the capture
                 if (entry != null) {
                     audit.append(entry);
                 }

@@ -1,7 +1,6 @@
 package org.spsec.core.audit;
 
-import java.util.Locale;
-import org.spsec.core.model.ParticipantState;
+import org.spsec.core.role.EventFormat;
 import org.spsec.core.role.NodeEvent;
 
 /**
@@ -11,19 +10,16 @@ import org.spsec.core.role.NodeEvent;
  */
 public record AuditEntry(String time, int participant, String state, String code, String name, String details) {
 
-    /** The entry for an event the host should keep, or null for traffic (data units are not audited). */
-    public static AuditEntry of(String time, NodeEvent e, ParticipantState stateAfter) {
-        String state = stateAfter == null ? null : stateAfter.name().toLowerCase(Locale.ROOT);
-        return switch (e) {
-            case NodeEvent.StateChanged s -> new AuditEntry(time, s.participant(), s.to().name().toLowerCase(Locale.ROOT), null,
-                    "state-change", s.from().name().toLowerCase(Locale.ROOT) + " -> " + s.to().name().toLowerCase(Locale.ROOT) + ": " + s.cause());
-            case NodeEvent.SecurityEventRaised s -> new AuditEntry(time, s.participant(), state, String.format("%04X", s.code()),
-                    s.name(), s.detail());
-            case NodeEvent.RegisterWritten w -> new AuditEntry(time, w.participant(), state, null, "register-written",
-                    String.format("register %02Xh written (%d bytes)", w.register(), w.length()));
-            case NodeEvent.DataReceived d -> null;
-            case NodeEvent.Notice n -> n.warning() ? new AuditEntry(time, n.participant(), state, null, "warning", n.detail()) : null;
-        };
+    /**
+     * The entry for an event the host should keep, or null (data units and plain notes are not
+     * audited): the event's own state after it, its code and name, and its text, all as
+     * {@link EventFormat} writes them for the console and JSON.
+     *
+     * @param time when the event happened (for a frame, when it was received), ISO-8601
+     */
+    public static AuditEntry of(String time, NodeEvent e) {
+        EventFormat.Line l = EventFormat.of(e);
+        return l.audited() ? new AuditEntry(time, l.participant(), l.state(), l.code(), l.name(), l.text()) : null;
     }
 
     /** The JSON object of this entry, chained to the previous line by {@code prev} (SHA-256, hex). */

@@ -99,7 +99,7 @@ final class DataPlane {
         Verdict v = open(now, frame);
         if (v == Verdict.OK) {
             ctx.report(new NodeEvent.DataReceived(now, ctx.id.value(), frame.id(), frame.extended(),
-                    Arrays.copyOf(scratch, channel.openedLength()), channel.openedTimestamp()));
+                    Arrays.copyOf(scratch, channel.openedLength()), channel.openedTimestamp(), ctx.states.state()));
         } else {
             rejected(now, FrameKind.DATA, frame, v);
         }
@@ -140,15 +140,20 @@ final class DataPlane {
         }
         rejected++;
         String what = String.format("%s on %X: %s", kind.label(), frame.id(), v.label());
+        ControlId cid = frame.extended() ? ControlId.tryDecode(frame.id(), true) : null;
+        int sender = cid == null ? 0 : cid.participant();
         if (v == Verdict.REPLAY) {
-            ctx.states.securityEvent(now, SecurityEvent.DUPLICATE_FRAME.code(), what, false);
+            ctx.states.securityEvent(now, SecurityEvent.DUPLICATE_FRAME.code(), what, false,
+                    new NodeEvent.Rejection(kind, v, frame.id(), frame.extended(), sender, null));
             return;
         }
+        Double offsetMs = null;
         if (v == Verdict.OUTSIDE_WINDOW && channel != null) {
             long t = ctx.timeLine.groupTime(now);
             if (channel.verifyOutsideWindow(t, frame.id(), scratch, 0, frame.length()) == Verdict.OK) {
                 long offsetTicks = channel.openedTimestamp() - t;
-                what += String.format(" (sender %+.1f ms off, tag verified)", ctx.timeLine.rate().nanos(offsetTicks) / 1e6);
+                offsetMs = ctx.timeLine.rate().nanos(offsetTicks) / 1e6;
+                what += String.format(" (sender %+.1f ms off, tag verified)", offsetMs);
                 if (kind != FrameKind.TIME_BROADCAST && ctx.timeClient.vote(now, frame.id(), Long.signum(offsetTicks)) != 0) {
                     ctx.timeClient.ownTimeInDoubt(now, "most senders outside the window in one direction");
                 }
@@ -157,7 +162,7 @@ final class DataPlane {
             }
         }
         int code = kind == FrameKind.TIME_BROADCAST ? SecurityEvent.TIME_BROADCAST_AUTH_FAILURE.code() : SecurityEvent.DATA_AUTH_FAILURE.code();
-        ctx.states.securityEvent(now, code, what, true);
+        ctx.states.securityEvent(now, code, what, true, new NodeEvent.Rejection(kind, v, frame.id(), frame.extended(), sender, offsetMs));
     }
 
     /**

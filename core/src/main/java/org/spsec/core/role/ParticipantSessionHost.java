@@ -62,11 +62,11 @@ final class ParticipantSessionHost implements SessionHost {
 
     @Override
     public void sessionNotice(long now, String detail, boolean warning) {
-        ctx.report(new NodeEvent.Notice(now, ctx.id.value(), detail, warning));
+        ctx.report(new NodeEvent.Notice(now, ctx.id.value(), detail, warning, ctx.states.state()));
     }
 
     @Override
     public void registerCommitted(long now, Register r, int length) {
-        ctx.report(new NodeEvent.RegisterWritten(now, ctx.id.value(), r.code(), length));
+        ctx.report(new NodeEvent.RegisterWritten(now, ctx.id.value(), r.code(), length, ctx.states.state()));
     }
 }

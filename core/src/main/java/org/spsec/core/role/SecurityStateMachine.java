@@ -51,8 +51,14 @@ final class SecurityStateMachine {
 
     /** Records a security event in 51h and reports it; if it {@code drivesState}, Secure goes to Warning and the hold restarts. */
     void securityEvent(long now, int code, String detail, boolean drivesState) {
+        securityEvent(now, code, detail, drivesState, null);
+    }
+
+    /** The same, for a refused frame: the event carries the {@link NodeEvent.Rejection} for machines. */
+    void securityEvent(long now, int code, String detail, boolean drivesState, NodeEvent.Rejection rejection) {
         lastEventCode = code;
-        ctx.report(new NodeEvent.SecurityEventRaised(now, ctx.id.value(), code, detail));
+        ParticipantState after = drivesState && state == ParticipantState.SECURE ? ParticipantState.WARNING : state;
+        ctx.report(new NodeEvent.SecurityEventRaised(now, ctx.id.value(), code, detail, after, rejection));
         if (!drivesState) {
             return;
         }

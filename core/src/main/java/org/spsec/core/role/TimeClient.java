@@ -153,7 +153,7 @@ final class TimeClient {
         if (outcome == TimeFollower.Outcome.DISCARDED) {
             ctx.report(new NodeEvent.Notice(now, ctx.id.value(), String.format(
                     "time response discarded: round trip %.1f ms is long against the window; asking again",
-                    follower.lastRoundTrip() / 1e6)));
+                    follower.lastRoundTrip() / 1e6), false, ctx.states.state()));
             sendTimeRequest(now);
             return;
         }

@@ -24,9 +24,9 @@ class AuditLogTest {
         try (AuditLog log = AuditLog.open(file)) {
             for (int i = 0; i < entries; i++) {
                 NodeEvent e = i % 2 == 0
-                        ? new NodeEvent.SecurityEventRaised(i, 3, 0xEF05, "heartbeat of P5 missing for 2.5 cycles")
+                        ? new NodeEvent.SecurityEventRaised(i, 3, 0xEF05, "heartbeat of P5 missing for 2.5 cycles", ParticipantState.WARNING, null)
                         : new NodeEvent.StateChanged(i, 3, ParticipantState.SECURE, ParticipantState.WARNING, "security event \"EF05h\"");
-                log.append(AuditEntry.of("2026-11-24T17:00:0" + i + "Z", e, ParticipantState.WARNING));
+                log.append(AuditEntry.of("2026-11-24T17:00:0" + i + "Z", e));
             }
         }
         return file;
@@ -39,7 +39,7 @@ class AuditLogTest {
         List<String> lines = Files.readAllLines(file);
         assertThat(lines).hasSize(6);
         assertThat(lines.get(0)).isEqualTo("{\"seq\":1,\"time\":\"2026-11-24T17:00:00Z\",\"participant\":3,\"state\":\"warning\","
-                + "\"event\":\"EF05\",\"name\":\"heartbeat-missing\",\"details\":\"heartbeat of P5 missing for 2.5 cycles\","
+                + "\"event\":\"EF05\",\"name\":\"heartbeat-missing\",\"details\":\"event EF05h heartbeat-missing: heartbeat of P5 missing for 2.5 cycles\","
                 + "\"prev\":\"" + "0".repeat(64) + "\"}");
         assertThat(lines.get(1)).contains("\"event\":null,\"name\":\"state-change\"").contains("\\\"EF05h\\\"");
         assertThat(AuditVerifier.verify(file).intact()).isTrue();
@@ -72,7 +72,7 @@ class AuditLogTest {
         Files.writeString(file, "{\"seq\":4,\"time\":\"2026", StandardOpenOption.APPEND); // crash mid-line
         assertThat(AuditVerifier.verify(file).problem()).isEqualTo("the last line is incomplete");
         try (AuditLog log = AuditLog.open(file)) {
-            log.append(AuditEntry.of("t", new NodeEvent.SecurityEventRaised(9, 1, 0xEE00, "data"), ParticipantState.SECURE));
+            log.append(AuditEntry.of("t", new NodeEvent.SecurityEventRaised(9, 1, 0xEE00, "data", ParticipantState.SECURE, null)));
         }
         assertThat(Files.readAllLines(file)).hasSize(4);
         assertThat(AuditVerifier.verify(file).intact()).isTrue();
