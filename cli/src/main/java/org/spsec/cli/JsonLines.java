@@ -138,7 +138,7 @@ final class JsonLines {
         });
     }
 
-    /** An event of a participant or Sync node. */
+    /** An event of a participant or Sync node (or a Configurator's finished operation). */
     static String nodeEvent(String time, NodeEvent e) {
         return switch (e) {
             case NodeEvent.StateChanged s -> object("state", g -> {
@@ -171,6 +171,15 @@ final class JsonLines {
                 g.writeNumberField("participant", w.participant());
                 g.writeStringField("register", String.format("%02X", w.register()));
                 g.writeNumberField("length", w.length());
+            });
+            case NodeEvent.OperationFinished f -> object("operation_finished", g -> {
+                g.writeStringField("time", time);
+                g.writeNumberField("id", f.handle().id());
+                g.writeNumberField("participant", f.handle().participant());
+                g.writeStringField("operation", f.handle().kind().name().toLowerCase(Locale.ROOT));
+                g.writeBooleanField("ok", f.result().ok());
+                g.writeStringField("error", f.result().error() == null ? null : f.result().error().name().toLowerCase(Locale.ROOT));
+                g.writeStringField("detail", f.result().message());
             });
         };
     }

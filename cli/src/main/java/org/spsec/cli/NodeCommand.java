@@ -294,6 +294,7 @@ abstract class NodeCommand implements Callable<Integer> {
             }
             case NodeEvent.Notice n -> out.printf("P%d %s: %s%n", n.participant(), n.warning() ? "WARNING" : "note", n.detail());
             case NodeEvent.RegisterWritten w -> out.printf("P%d register %02Xh written (%d bytes)%n", w.participant(), w.register(), w.length());
+            case NodeEvent.OperationFinished f -> out.println(f); // a Configurator's; a node reports none
         }
         out.flush();
         if (auditLog != null) {

@@ -11,7 +11,7 @@ import org.spsec.core.role.NodeEvent;
  */
 public record AuditEntry(String time, int participant, String state, String code, String name, String details) {
 
-    /** The entry for an event the host should keep, or null for traffic (data units are not audited). */
+    /** The entry for an event the host should keep, or null for traffic (data units and Configurator operations are not audited). */
     public static AuditEntry of(String time, NodeEvent e, ParticipantState stateAfter) {
         String state = stateAfter == null ? null : stateAfter.name().toLowerCase(Locale.ROOT);
         return switch (e) {
@@ -23,6 +23,7 @@ public record AuditEntry(String time, int participant, String state, String code
                     String.format("register %02Xh written (%d bytes)", w.register(), w.length()));
             case NodeEvent.DataReceived d -> null;
             case NodeEvent.Notice n -> n.warning() ? new AuditEntry(time, n.participant(), state, null, "warning", n.detail()) : null;
+            case NodeEvent.OperationFinished f -> null; // a Configurator's own bookkeeping; the participant audits what changed
         };
     }
 

@@ -61,4 +61,16 @@ public sealed interface NodeEvent {
 
     /** A configuration session ended on the participant (Terminate or time-out). */
     record RegisterWritten(long at, int participant, int register, int length) implements NodeEvent {}
+
+    /**
+     * A Configurator operation finished (the Configurator's only event; {@code participant} is 0,
+     * the operation's participant is in the handle). {@code result} holds the outcome: success, the
+     * value read, or the error and its explanation.
+     */
+    record OperationFinished(long at, int participant, OperationHandle handle, ConfiguratorResult result) implements NodeEvent {
+        @Override
+        public String toString() {
+            return "#" + handle.id() + " " + result;
+        }
+    }
 }
