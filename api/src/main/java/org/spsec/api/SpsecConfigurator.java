@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiFunction;
 import org.spsec.core.crypto.AeadAlgorithm;
 import org.spsec.core.keys.RootKey;
 import org.spsec.core.keys.RootKeyKind;
@@ -18,6 +19,8 @@ import org.spsec.core.model.ParticipantId;
 import org.spsec.core.role.Commissioner;
 import org.spsec.core.role.ConfiguratorEngine;
 import org.spsec.core.role.ConfiguratorResult;
+import org.spsec.core.role.NodeEvent;
+import org.spsec.core.role.OperationHandle;
 import org.spsec.runtime.NodeRunner;
 import org.spsec.transport.BusSpec;
 import org.spsec.transport.CanBus;
@@ -63,8 +66,7 @@ public final class SpsecConfigurator implements AutoCloseable {
                 v.close();
             }
         });
-        this.runner = new NodeRunner("configurator", engine, bus, e -> { }, null);
-        runner.afterEachStep(this::step);
+        this.runner = new NodeRunner("configurator", engine, bus, this::onEvent, null);
     }
 
     /** A builder for a Configurator; nothing happens until {@link Builder#start()}. */
@@ -115,8 +117,8 @@ public final class SpsecConfigurator implements AutoCloseable {
             }
 
             @Override
-            public boolean onResult(long now, ConfiguratorResult r) {
-                commissioner.onResult(now, r);
+            public boolean onFinished(long now, NodeEvent.OperationFinished f) {
+                commissioner.onEvent(now, f);
                 if (!commissioner.done()) {
                     return false;
                 }
@@ -228,14 +230,20 @@ public final class SpsecConfigurator implements AutoCloseable {
         });
     }
 
-    /** On the loop thread, after every pass: feeds results to the running operation. */
-    private void step(long now) {
-        ConfiguratorResult r;
-        while ((r = engine.pollResult()) != null) {
-            if (current != null && current.onResult(now, r)) {
-                current = null;
-                next(now);
-            }
+    /**
+     * The engine's events, on the loop thread: a finished operation goes to the running job as an
+     * action of the loop, so that whatever the job queues next is sent before the loop waits again.
+     */
+    private void onEvent(NodeEvent e) {
+        if (e instanceof NodeEvent.OperationFinished f) {
+            runner.execute(now -> finished(now, f));
+        }
+    }
+
+    private void finished(long now, NodeEvent.OperationFinished f) {
+        if (current != null && current.onFinished(now, f)) {
+            current = null;
+            next(now);
         }
     }
 
@@ -250,20 +258,24 @@ public final class SpsecConfigurator implements AutoCloseable {
     private interface Job {
         void start(long now);
 
-        /** Takes one result; true when the operation is finished (its future completed). */
-        boolean onResult(long now, ConfiguratorResult r);
+        /** Takes one finished engine operation; true when the job is finished (its future completed). */
+        boolean onFinished(long now, NodeEvent.OperationFinished f);
 
         void fail(String why);
     }
 
-    /** Open with the Integrator key, one operation, terminate: three results. */
+    /** Open with the Integrator key, one operation, terminate: done when the terminate has finished. */
     private final class SessionJob implements Job {
         private final ParticipantId p;
         private final CompletableFuture<byte[]> result;
-        private final java.util.function.BiConsumer<Long, ConfiguratorEngine> op;
-        private final List<ConfiguratorResult> results = new ArrayList<>();
+        private final BiFunction<Long, ConfiguratorEngine, OperationHandle> op;
+        private OperationHandle open;
+        private OperationHandle main;
+        private OperationHandle end;
+        private ConfiguratorResult opened;
+        private ConfiguratorResult done;
 
-        SessionJob(ParticipantId p, CompletableFuture<byte[]> result, java.util.function.BiConsumer<Long, ConfiguratorEngine> op) {
+        SessionJob(ParticipantId p, CompletableFuture<byte[]> result, BiFunction<Long, ConfiguratorEngine, OperationHandle> op) {
             if (integrator == null) {
                 throw new IllegalStateException("reading and writing registers needs the group's Integrator key: give builder().keys(group.keys)");
             }
@@ -274,25 +286,27 @@ public final class SpsecConfigurator implements AutoCloseable {
 
         @Override
         public void start(long now) {
-            engine.open(now, p, integrator);
-            op.accept(now, engine);
-            engine.terminate(now, p);
+            open = engine.open(now, p, integrator);
+            main = op.apply(now, engine);
+            end = engine.terminate(now, p);
         }
 
         @Override
-        public boolean onResult(long now, ConfiguratorResult r) {
-            results.add(r);
-            if (results.size() < 3) {
+        public boolean onFinished(long now, NodeEvent.OperationFinished f) {
+            if (f.handle().equals(open)) {
+                opened = f.result();
+            } else if (f.handle().equals(main)) {
+                done = f.result();
+            }
+            if (!f.handle().equals(end)) {
                 return false;
             }
-            ConfiguratorResult open = results.get(0);
-            ConfiguratorResult main = results.get(1);
-            if (!open.ok()) {
-                result.completeExceptionally(new ConfigurationException(describe(open)));
-            } else if (!main.ok()) {
-                result.completeExceptionally(new ConfigurationException(describe(main)));
+            if (!opened.ok()) {
+                result.completeExceptionally(new ConfigurationException(describe(opened)));
+            } else if (!done.ok()) {
+                result.completeExceptionally(new ConfigurationException(describe(done)));
             } else {
-                result.complete(main.value() == null ? new byte[0] : main.value().clone());
+                result.complete(done.value() == null ? new byte[0] : done.value().clone());
             }
             return true;
         }

@@ -42,6 +42,7 @@ public record SpsecEvent(Type type, int participant, NodeState from, NodeState t
             case NodeEvent.RegisterWritten w -> new SpsecEvent(Type.REGISTER_WRITTEN, w.participant(), null, NodeState.of(w.state()), w.register(),
                     String.format("register %02Xh written (%d bytes)", w.register(), w.length()));
             case NodeEvent.DataReceived d -> throw new IllegalArgumentException("data is no SpsecEvent");
+            case NodeEvent.OperationFinished f -> throw new IllegalArgumentException("a Configurator's operation is no participant's SpsecEvent");
         };
     }
 

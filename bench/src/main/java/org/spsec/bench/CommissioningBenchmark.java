@@ -24,11 +24,11 @@ import org.spsec.core.model.ParticipantId;
 import org.spsec.core.model.ParticipantState;
 import org.spsec.core.role.Commissioner;
 import org.spsec.core.role.ConfiguratorEngine;
-import org.spsec.core.role.ConfiguratorResult;
 import org.spsec.core.role.InMemoryParticipantStorage;
 import org.spsec.core.role.ParticipantConfig;
 import org.spsec.core.role.ParticipantEngine;
 import org.spsec.sim.CanFdTiming;
+import org.spsec.sim.EventCursor;
 import org.spsec.sim.SimNode;
 import org.spsec.sim.SimulatedBus;
 
@@ -68,15 +68,11 @@ public class CommissioningBenchmark {
         ConfiguratorEngine cfg = new ConfiguratorEngine(AeadAlgorithm.AES_256_GCM, random);
         SimNode cfgNode = bus.attach("configurator", cfg);
         Commissioner c = new Commissioner(cfg, integrator, seed, targets, 5);
+        EventCursor events = new EventCursor(bus, cfgNode);
         bus.act(cfgNode, c::start);
         while (!c.done() || engines.stream().anyMatch(e -> e.state() != ParticipantState.SECURE)) {
             bus.runUntil(bus.now() + 1_000_000);
-            bus.act(cfgNode, now -> {
-                ConfiguratorResult r;
-                while ((r = cfg.pollResult()) != null) {
-                    c.onResult(now, r);
-                }
-            });
+            bus.act(cfgNode, now -> events.take().forEach(e -> c.onEvent(now, e)));
             if (!c.failures().isEmpty() || bus.now() > 600_000_000_000L) {
                 throw new IllegalStateException("commissioning failed: " + c.failures());
             }

@@ -24,6 +24,7 @@ import org.spsec.core.role.ConfiguratorEngine;
 import org.spsec.core.role.ConfiguratorResult;
 import org.spsec.core.role.DirectLink;
 import org.spsec.core.role.InMemoryParticipantStorage;
+import org.spsec.core.role.NodeEvent;
 import org.spsec.core.role.ParticipantConfig;
 import org.spsec.core.role.ParticipantEngine;
 
@@ -69,8 +70,9 @@ public class SessionBenchmark {
         configurator.terminate(now, P);
         int results = 0;
         DirectLink.exchange(now, configurator, participant);
-        ConfiguratorResult r;
-        while ((r = configurator.pollResult()) != null) {
+        NodeEvent e;
+        while ((e = configurator.pollEvent()) != null) {
+            ConfiguratorResult r = ((NodeEvent.OperationFinished) e).result(); // a Configurator reports nothing else
             if (!r.ok()) {
                 throw new IllegalStateException("session step failed: " + r);
             }

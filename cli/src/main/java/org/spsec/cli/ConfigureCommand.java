@@ -9,7 +9,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.LongConsumer;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.spsec.core.bytes.Hex;
 import org.spsec.core.bytes.LittleEndian;
 import org.spsec.core.crypto.AeadAlgorithm;
@@ -20,6 +21,8 @@ import org.spsec.core.model.Register;
 import org.spsec.core.role.Commissioner;
 import org.spsec.core.role.ConfiguratorEngine;
 import org.spsec.core.role.ConfiguratorResult;
+import org.spsec.core.role.NodeEvent;
+import org.spsec.core.role.NodeEventListener;
 import org.spsec.runtime.NodeRunner;
 import org.spsec.transport.CanBus;
 import picocli.CommandLine.Command;
@@ -125,20 +128,19 @@ public final class ConfigureCommand implements java.util.concurrent.Callable<Int
             PrintWriter out = spec.commandLine().getOut();
             ConfiguratorEngine cfg = new ConfiguratorEngine(algorithm(), new SecureRandom(), java.time.Duration.ofMillis(target.timeoutMillis));
             List<ConfiguratorResult> results = new CopyOnWriteArrayList<>();
-            CanBus bus = CliInputs.openBus(target.bus, "configurator");
-            try (NodeRunner runner = new NodeRunner("configurator", cfg, bus, e -> { }, null).start()) {
-                runner.execute(now -> ops.accept(cfg, now));
-                LongConsumer poll = now -> {
-                    ConfiguratorResult r;
-                    while ((r = cfg.pollResult()) != null) {
-                        results.add(r);
+            CountDownLatch finished = new CountDownLatch(1);
+            NodeEventListener collect = e -> { // on the loop thread, as each operation finishes
+                if (e instanceof NodeEvent.OperationFinished f) {
+                    results.add(f.result());
+                    if (results.size() >= expected) {
+                        finished.countDown();
                     }
-                };
-                long end = System.currentTimeMillis() + 60_000;
-                while (results.size() < expected && System.currentTimeMillis() < end && runner.running()) {
-                    runner.execute(poll);
-                    Thread.sleep(10);
                 }
+            };
+            CanBus bus = CliInputs.openBus(target.bus, "configurator");
+            try (NodeRunner runner = new NodeRunner("configurator", cfg, bus, collect, null).start()) {
+                runner.execute(now -> ops.accept(cfg, now));
+                awaitFinished(finished, runner, 60_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {
@@ -150,6 +152,16 @@ public final class ConfigureCommand implements java.util.concurrent.Callable<Int
                 ok &= r.ok();
             }
             return ok && results.size() >= expected ? 0 : SpsecMain.EXIT_FAILURE;
+        }
+
+        /** Waits until {@code finished} opens, the loop stops (a bus error) or {@code limitMillis} have passed. */
+        static void awaitFinished(CountDownLatch finished, NodeRunner runner, long limitMillis) throws InterruptedException {
+            long end = System.nanoTime() + limitMillis * 1_000_000L;
+            for (long left = end - System.nanoTime(); left > 0 && runner.running(); left = end - System.nanoTime()) {
+                if (finished.await(Math.min(left, 100_000_000L), TimeUnit.NANOSECONDS)) {
+                    return;
+                }
+            }
         }
 
         /** One result as a JSON object: the operation, its outcome, and the value read (hex) if any. */
@@ -336,18 +348,19 @@ public final class ConfigureCommand implements java.util.concurrent.Callable<Int
             Commissioner commissioner = new Commissioner(cfg, integrator, seed,
                     List.of(new Commissioner.Target(p, prov, sync, timing, monitor)), 5);
             CanBus bus = CliInputs.openBus(target.bus, "configurator");
-            try (NodeRunner runner = new NodeRunner("configurator", cfg, bus, e -> { }, null).start()) {
-                runner.execute(commissioner::start);
-                long end = System.currentTimeMillis() + 120_000;
-                while (!commissioner.done() && System.currentTimeMillis() < end && runner.running()) {
-                    runner.execute(now -> {
-                        ConfiguratorResult r;
-                        while ((r = cfg.pollResult()) != null) {
-                            commissioner.onResult(now, r);
-                        }
-                    });
-                    Thread.sleep(10);
+            CountDownLatch finished = new CountDownLatch(1);
+            NodeRunner[] loop = new NodeRunner[1];
+            // The listener runs on the loop thread; the Commissioner's next operations are queued as
+            // an action, which the loop runs (and sends) before it waits again.
+            loop[0] = new NodeRunner("configurator", cfg, bus, e -> loop[0].execute(now -> {
+                commissioner.onEvent(now, e);
+                if (commissioner.done()) {
+                    finished.countDown();
                 }
+            }), null);
+            try (NodeRunner runner = loop[0].start()) {
+                runner.execute(commissioner::start);
+                awaitFinished(finished, runner, 120_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {

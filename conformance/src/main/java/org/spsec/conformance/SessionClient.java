@@ -10,6 +10,7 @@ import org.spsec.core.canfd.CanFrame;
 import org.spsec.core.canfd.ControlId;
 import org.spsec.core.canfd.message.ClientHello;
 import org.spsec.core.canfd.message.RegisterHeader;
+import org.spsec.core.canfd.message.Segments;
 import org.spsec.core.canfd.message.ServerHello;
 import org.spsec.core.crypto.Aead;
 import org.spsec.core.engine.SessionCipher;
@@ -20,7 +21,11 @@ import org.spsec.core.model.Register;
 /**
  * A Configurator that sends exactly what a case asks for, one frame at a time (the project's
  * {@code ConfiguratorEngine} refuses what the rules forbid before sending, and retries; a test
- * tool must do neither). The counter follows SPEC 7 exactly: every message sent consumes the
+ * tool must do neither). It does not reuse core's session client: that one is sans I/O and sends
+ * only what the rules allow (the selector of its key, a correct ClientFinished, each request at
+ * the next counter value), while the cases here need the Seed key's selector, a ClientFinished
+ * made with a wrong key, tampered and replayed requests, and a blocking wait with evidence for
+ * each frame. The counter follows SPEC 7 exactly: every message sent consumes the
  * next value, and a request that got no answer leaves the value after it for the next request.
  */
 final class SessionClient {
@@ -219,7 +224,7 @@ final class SessionClient {
         }
         ByteArrayOutputStream value = new ByteArrayOutputStream();
         while (value.size() < h.length()) {
-            int n = (int) Math.min(56, h.length() - value.size());
+            int n = (int) Math.min(Segments.READ_SEGMENT_DATA, h.length() - value.size());
             Reply seg = request(s, Cpmt.READ_SEGMENT, new byte[0], n, false, ev);
             if (seg.silent() || seg.plaintext() == null) {
                 return null;
@@ -241,8 +246,8 @@ final class SessionClient {
             return -1;
         }
         int status = -1;
-        for (int off = 0; off < value.length; off += 32) {
-            byte[] chunk = Arrays.copyOfRange(value, off, Math.min(value.length, off + 32));
+        for (int off = 0; off < value.length; off += Segments.WRITE_SEGMENT_DATA) {
+            byte[] chunk = Arrays.copyOfRange(value, off, Math.min(value.length, off + Segments.WRITE_SEGMENT_DATA));
             Reply seg = request(s, Cpmt.WRITE_SEGMENT, chunk, 4, true, ev);
             if (seg.silent() || seg.plaintext() == null) {
                 return -1;

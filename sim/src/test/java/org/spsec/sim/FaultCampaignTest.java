@@ -73,12 +73,7 @@ class FaultCampaignTest {
         net.reboot(2);
         assertThat(net.bus.runUntil(net::allSecure, Duration.ofSeconds(10), Duration.ofMillis(10))).isTrue();
         System.out.printf("participant rebooted mid-session: Secure again %.2f s after it went down%n", (net.bus.now() - t0) / 1e9);
-        net.bus.runUntil(() -> {
-            while (net.configurator.pollResult() != null) {
-                // the interrupted session's results
-            }
-            return !net.configurator.busy();
-        }, Duration.ofSeconds(5), Duration.ofMillis(10));
+        net.bus.runUntil(() -> !net.configurator.busy(), Duration.ofSeconds(5), Duration.ofMillis(10)); // the interrupted session's operations finish
         List<ConfiguratorResult> again = net.configure(now -> {
             net.configurator.open(now, p2, net.integrator);
             net.configurator.write(now, p2, Register.HEARTBEAT_TIMING.code(), new byte[] {4});

@@ -62,13 +62,15 @@ class HandshakeVectorTest {
         bus.attach("participant", participant);
         ConfiguratorEngine configurator = new ConfiguratorEngine(AeadAlgorithm.AES_256_GCM, new FixedRandom(hex(s, "client_random")));
         SimNode cfg = bus.attach("configurator", configurator);
+        EventCursor events = new EventCursor(bus, cfg);
 
         bus.act(cfg, now -> {
             configurator.open(now, pid, integrator);
             configurator.read(now, pid, Register.STATUS.code());
         });
         bus.runFor(Duration.ofMillis(50));
-        ConfiguratorResult opened = configurator.pollResult();
+        List<ConfiguratorResult> results = events.finished();
+        ConfiguratorResult opened = results.get(0);
         assertThat(opened.ok()).as("%s", opened).isTrue();
 
         List<SimulatedBus.Captured> frames = bus.capture();
@@ -78,7 +80,7 @@ class HandshakeVectorTest {
             assertThat(String.format("%08x", frames.get(i).frame().id())).as(names[i]).isEqualTo(expected.get("can_id").asText());
             assertThat(Hex.of(frames.get(i).frame().data())).as(names[i]).isEqualTo(expected.get("data").asText());
         }
-        ConfiguratorResult status = configurator.pollResult();
+        ConfiguratorResult status = results.get(1);
         assertThat(status.ok()).isTrue();
         assertThat(status.value()).containsExactly(0x04); // Configuration
     }

@@ -130,13 +130,15 @@ final class Network {
             }
         }
         Commissioner c = new Commissioner(configurator, integrator, seed, targets, attempts);
+        EventCursor events = new EventCursor(bus, configuratorNode);
         bus.act(configuratorNode, c::start);
         boolean done = bus.runUntil(() -> {
             bus.act(configuratorNode, now -> {
-                ConfiguratorResult r;
-                while ((r = configurator.pollResult()) != null) {
-                    results.add(r);
-                    c.onResult(now, r);
+                for (NodeEvent e : events.take()) {
+                    if (e instanceof NodeEvent.OperationFinished f) {
+                        results.add(f.result());
+                    }
+                    c.onEvent(now, e);
                 }
             });
             return c.done();
@@ -148,12 +150,10 @@ final class Network {
     /** Runs a Configurator operation list and returns its results once all are in. */
     List<ConfiguratorResult> configure(java.util.function.LongConsumer ops, int expectedResults, Duration limit) {
         List<ConfiguratorResult> got = new ArrayList<>();
+        EventCursor events = new EventCursor(bus, configuratorNode);
         bus.act(configuratorNode, ops);
         bus.runUntil(() -> {
-            ConfiguratorResult r;
-            while ((r = configurator.pollResult()) != null) {
-                got.add(r);
-            }
+            got.addAll(events.finished());
             return got.size() >= expectedResults;
         }, limit, Duration.ofMillis(1));
         return got;

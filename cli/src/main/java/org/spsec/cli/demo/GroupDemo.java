@@ -37,6 +37,7 @@ import org.spsec.core.role.NodeEvent;
 import org.spsec.core.role.ParticipantConfig;
 import org.spsec.core.role.ParticipantEngine;
 import org.spsec.core.store.AtomicFiles;
+import org.spsec.sim.EventCursor;
 import org.spsec.sim.SimNode;
 import org.spsec.sim.SimulatedBus;
 import org.spsec.transport.capture.Candump;
@@ -202,16 +203,12 @@ public final class GroupDemo {
             targets.add(new Commissioner.Target(ParticipantId.of(p), provisioning.get(p), p == 1, HEARTBEAT_TIMING, 0xFFFF_FFFFL));
         }
         Commissioner c = new Commissioner(configurator, integrator, seed, targets, 5);
+        EventCursor events = new EventCursor(bus, configuratorNode);
         bus.act(configuratorNode, c::start);
         int logged = 0;
         while (!c.done() || !allSecure()) {
             bus.runUntil(bus.now() + MS);
-            bus.act(configuratorNode, now -> {
-                ConfiguratorResult r;
-                while ((r = configurator.pollResult()) != null) {
-                    c.onResult(now, r);
-                }
-            });
+            bus.act(configuratorNode, now -> events.take().forEach(e -> c.onEvent(now, e)));
             while (logged < c.log().size()) {
                 String step = c.log().get(logged++);
                 out.println("  " + step);
@@ -339,13 +336,11 @@ public final class GroupDemo {
         since = bus.now();
         RootKey wrong = newKey(RootKeyKind.INTEGRATOR, integrator.id().value());
         List<ConfiguratorResult> results = new ArrayList<>();
+        EventCursor events = new EventCursor(bus, configuratorNode);
         bus.act(configuratorNode, now -> configurator.open(now, ParticipantId.of(2), wrong));
         while (results.isEmpty() && bus.now() < since + 5 * SECOND) {
             bus.runUntil(bus.now() + 10 * MS);
-            ConfiguratorResult r;
-            while ((r = configurator.pollResult()) != null) {
-                results.add(r);
-            }
+            results.addAll(events.finished());
         }
         Check reported = check("session with a wrong key", "5E02h Finished authentication failure", since,
                 SecurityEvent.SESSION_FINISHED_AUTH_FAILURE.code());

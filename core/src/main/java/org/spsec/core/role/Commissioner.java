@@ -1,7 +1,10 @@
 package org.spsec.core.role;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
 import org.spsec.core.bytes.LittleEndian;
 import org.spsec.core.keys.KeyId;
 import org.spsec.core.keys.RootKey;
@@ -34,6 +37,8 @@ public final class Commissioner {
     private final int attempts;
     private final List<String> failures = new ArrayList<>();
     private final List<String> log = new ArrayList<>();
+    /** The IDs of this Commissioner's operations still running. */
+    private final Set<Long> mine = new HashSet<>();
     private int index;
     private Phase phase;
     private int attempt;
@@ -65,8 +70,18 @@ public final class Commissioner {
     /** One line per phase completed or failed. */
     public List<String> log() { return log; }
 
-    /** Feed every result of the configurator here. */
-    public void onResult(long now, ConfiguratorResult r) {
+    /**
+     * Feed every event of the Configurator here (at the Configurator's time {@code now}): the
+     * {@link NodeEvent.OperationFinished} of operations this Commissioner started drive it on;
+     * other events are ignored.
+     */
+    public void onEvent(long now, NodeEvent event) {
+        if (event instanceof NodeEvent.OperationFinished f && mine.remove(f.handle().id())) {
+            onResult(now, f.result());
+        }
+    }
+
+    private void onResult(long now, ConfiguratorResult r) {
         if (finished) {
             return;
         }
@@ -152,7 +167,7 @@ public final class Commissioner {
         Target t = targets.get(index);
         ParticipantId id = t.id();
         RootKey first = t.provisioning() == null ? RootKey.zero() : t.provisioning();
-        List<Runnable> ops = new ArrayList<>();
+        List<Supplier<OperationHandle>> ops = new ArrayList<>();
         switch (p) {
             case CHECK_INTEGRATOR -> {
                 // Read in a Zero-key session (SPEC 8 allows 41h-43h there): a reference device in
@@ -179,11 +194,12 @@ public final class Commissioner {
             default -> { }
         }
         outstanding = ops.size();
-        ops.forEach(Runnable::run);
+        mine.clear();
+        ops.forEach(op -> mine.add(op.get().id()));
     }
 
     /** The reference's install sequence: ID erased, key, salt, then the real ID. */
-    private void installTriple(List<Runnable> ops, long now, ParticipantId id, RootKey k, Register idReg, Register keyReg, Register saltReg) {
+    private void installTriple(List<Supplier<OperationHandle>> ops, long now, ParticipantId id, RootKey k, Register idReg, Register keyReg, Register saltReg) {
         ops.add(() -> configurator.write(now, id, idReg.code(), LittleEndian.u32(KeyId.ERASED.unsigned())));
         ops.add(() -> configurator.write(now, id, keyReg.code(), k.key().copyBytes()));
         ops.add(() -> configurator.write(now, id, saltReg.code(), k.salt().copyBytes()));

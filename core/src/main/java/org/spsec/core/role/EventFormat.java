@@ -84,6 +84,20 @@ public final class EventFormat {
                 yield line("register_written", e, null, "register-written",
                         String.format("register %02Xh written (%d bytes)", w.register(), w.length()), true, f);
             }
+            case NodeEvent.OperationFinished o -> {
+                ConfiguratorResult r = o.result();
+                f.add(new Field("id", o.handle().id()));
+                f.add(new Field("operation", o.handle().kind().name().toLowerCase(Locale.ROOT)));
+                f.add(new Field("register", o.handle().register() < 0 ? null : String.format("%02X", o.handle().register())));
+                f.add(new Field("ok", r.ok()));
+                f.add(new Field("value", r.value() == null ? null : Hex.of(r.value())));
+                f.add(new Field("error", r.error() == null ? null : r.error().name().toLowerCase(Locale.ROOT)));
+                f.add(new Field("detail", r.message()));
+                // A Configurator's own bookkeeping: the participant audits what changed.
+                yield new Line("operation_finished", o.handle().participant(), null, null, "operation-finished",
+                        o.handle() + ": " + (r.ok() ? "ok" + (r.value() == null ? "" : " " + Hex.of(r.value())) : r.error() + " - " + r.message()),
+                        false, Collections.unmodifiableList(f));
+            }
         };
     }
 

@@ -99,4 +99,19 @@ public sealed interface NodeEvent {
             this(at, participant, register, length, null);
         }
     }
+
+    /**
+     * A Configurator operation finished (the Configurator's only event; {@code participant} is 0,
+     * the operation's participant is in the handle). {@code result} holds the outcome: success, the
+     * value read, or the error and its explanation. A Configurator has no participant state: null.
+     */
+    record OperationFinished(long at, int participant, OperationHandle handle, ConfiguratorResult result) implements NodeEvent {
+        @Override
+        public ParticipantState state() { return null; }
+
+        @Override
+        public String toString() {
+            return "#" + handle.id() + " " + result;
+        }
+    }
 }

@@ -1,5 +1,8 @@
 package org.spsec.core.role;
 
+import static org.spsec.core.canfd.message.Segments.READ_SEGMENT_DATA;
+import static org.spsec.core.canfd.message.Segments.WRITE_SEGMENT_DATA;
+
 import java.util.Arrays;
 import org.spsec.core.bytes.DecodeException;
 import org.spsec.core.canfd.CanFdLength;
@@ -33,10 +36,6 @@ import org.spsec.core.model.SecurityEvent;
  * segment has verified. A session that times out or is replaced leaves registers unchanged.
  */
 final class SessionServer {
-    /** Data bytes per Read Segment response: 56 + 8-byte tag = one 64-byte frame. */
-    static final int READ_SEGMENT_DATA = 56;
-    /** Data bytes per Write Segment request. */
-    static final int WRITE_SEGMENT_DATA = 32;
     /** How far ahead of the expected counter a request may be (requests lost or refused). */
     private static final int COUNTER_WINDOW = 16;
 

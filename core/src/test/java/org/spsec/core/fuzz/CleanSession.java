@@ -3,6 +3,7 @@ package org.spsec.core.fuzz;
 import org.spsec.core.role.ConfiguratorEngine;
 import org.spsec.core.role.ConfiguratorResult;
 import org.spsec.core.role.DirectLink;
+import org.spsec.core.role.NodeEvent;
 import org.spsec.core.role.ParticipantEngine;
 
 /**
@@ -19,8 +20,12 @@ final class CleanSession {
         int got = 0;
         for (int i = 0; i < 200 && got < expected; i++) {
             DirectLink.exchange(now, cfg, p);
-            ConfiguratorResult r;
-            while ((r = cfg.pollResult()) != null) {
+            NodeEvent e;
+            while ((e = cfg.pollEvent()) != null) {
+                if (!(e instanceof NodeEvent.OperationFinished f)) {
+                    continue;
+                }
+                ConfiguratorResult r = f.result();
                 if (!r.ok()) {
                     throw new IllegalStateException("clean session failed: " + r);
                 }

@@ -68,8 +68,8 @@ class ConfiguratorFuzzTest {
                 // to nowhere
             }
         }
-        while (cfg.pollResult() != null) {
-            // results of the fuzzed run
+        while (cfg.pollEvent() != null) {
+            // the operations the fuzzed run finished
         }
         now += 2_000_000_000L;
         p.handleTimeout(now);
