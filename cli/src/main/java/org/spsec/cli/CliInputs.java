@@ -16,8 +16,8 @@ import org.spsec.core.keys.KeyFile;
 import org.spsec.core.keys.KeyFileException;
 import org.spsec.core.keys.RootKey;
 import org.spsec.core.keys.RootKeyKind;
-import org.spsec.core.store.AtomicFiles;
-import org.spsec.core.store.KeyFiles;
+import org.spsec.store.AtomicFiles;
+import org.spsec.store.KeyFiles;
 import org.spsec.transport.BusSpec;
 import org.spsec.transport.CanBus;
 

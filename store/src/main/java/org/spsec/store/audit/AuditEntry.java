@@ -1,4 +1,4 @@
-package org.spsec.core.audit;
+package org.spsec.store.audit;
 
 import java.util.Locale;
 import org.spsec.core.model.ParticipantState;
