@@ -14,7 +14,7 @@ import org.spsec.core.bytes.Hex;
 import org.spsec.core.crypto.AeadAlgorithm;
 import org.spsec.core.engine.StampMode;
 import org.spsec.core.engine.Verdict;
-import org.spsec.core.keys.Csalt;
+import org.spsec.core.model.Csalt;
 import org.spsec.core.role.Observer;
 import org.spsec.core.time.TickRate;
 import org.spsec.transport.capture.Candump;

@@ -103,10 +103,10 @@ public final class MonitorCommand implements Callable<Integer> {
         }
         CliInputs.busSpec(bus);
         long period = ParticipantConfig.heartbeatPeriodNanos(heartbeat);
-        org.spsec.core.keys.Csalt manualCsalt = null;
+        org.spsec.core.model.Csalt manualCsalt = null;
         if (csalt != null) {
             try {
-                manualCsalt = org.spsec.core.keys.Csalt.copyOf(org.spsec.core.bytes.Hex.parse(csalt.toLowerCase(java.util.Locale.ROOT)));
+                manualCsalt = org.spsec.core.model.Csalt.copyOf(org.spsec.core.bytes.Hex.parse(csalt.toLowerCase(java.util.Locale.ROOT)));
             } catch (IllegalArgumentException e) {
                 throw new UserException("--csalt: " + e.getMessage(), SpsecMain.EXIT_USAGE);
             }
