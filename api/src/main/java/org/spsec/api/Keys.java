@@ -9,7 +9,7 @@ import java.util.Map;
 import org.spsec.core.keys.KeyFileException;
 import org.spsec.core.keys.RootKey;
 import org.spsec.core.keys.RootKeyKind;
-import org.spsec.core.store.KeyFiles;
+import org.spsec.store.KeyFiles;
 
 /** Key files (SPEC section 12) read with the command line's rules and one-line errors that never show key material. */
 final class Keys {

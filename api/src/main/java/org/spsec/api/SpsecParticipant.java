@@ -21,7 +21,6 @@ import org.spsec.core.crypto.AeadAlgorithm;
 import org.spsec.core.engine.NonceCollisionCheck;
 import org.spsec.core.keys.RootKey;
 import org.spsec.core.keys.RootKeyKind;
-import org.spsec.core.store.KeyFiles;
 import org.spsec.core.model.ParticipantId;
 import org.spsec.core.model.ParticipantState;
 import org.spsec.core.model.Register;
@@ -32,6 +31,7 @@ import org.spsec.core.time.TimeLine;
 import org.spsec.runtime.FileParticipantStorage;
 import org.spsec.runtime.NodeRunner;
 import org.spsec.runtime.WarmUp;
+import org.spsec.store.KeyFiles;
 import org.spsec.transport.BusSpec;
 import org.spsec.transport.CanBus;
 

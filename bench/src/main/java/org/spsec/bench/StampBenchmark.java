@@ -18,9 +18,9 @@ import org.spsec.core.crypto.AeadAlgorithm;
 import org.spsec.core.engine.GroupChannel;
 import org.spsec.core.engine.StampMode;
 import org.spsec.core.engine.Verdict;
-import org.spsec.core.keys.Csalt;
 import org.spsec.core.keys.KeyMaterial;
 import org.spsec.core.keys.Salt;
+import org.spsec.core.model.Csalt;
 import org.spsec.core.time.AcceptanceWindow;
 
 /**

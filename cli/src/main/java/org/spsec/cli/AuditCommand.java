@@ -5,7 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.spsec.core.audit.AuditVerifier;
+import org.spsec.store.audit.AuditVerifier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 

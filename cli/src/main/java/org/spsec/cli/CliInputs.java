@@ -11,13 +11,15 @@ import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import org.spsec.core.bytes.Hex;
 import org.spsec.core.crypto.AeadAlgorithm;
 import org.spsec.core.keys.KeyFile;
 import org.spsec.core.keys.KeyFileException;
 import org.spsec.core.keys.RootKey;
 import org.spsec.core.keys.RootKeyKind;
-import org.spsec.core.store.AtomicFiles;
-import org.spsec.core.store.KeyFiles;
+import org.spsec.core.model.Csalt;
+import org.spsec.store.AtomicFiles;
+import org.spsec.store.KeyFiles;
 import org.spsec.transport.BusSpec;
 import org.spsec.transport.CanBus;
 
@@ -110,6 +112,15 @@ final class CliInputs {
             }
         }
         return new String(raw, java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    /** {@code --csalt HEX} (a manual clock anchor): 4 bytes in hex, either case; a usage error otherwise. */
+    static Csalt csalt(String hex) {
+        try {
+            return Csalt.copyOf(Hex.parse(hex.toLowerCase(java.util.Locale.ROOT)));
+        } catch (IllegalArgumentException e) {
+            throw new UserException("--csalt: " + e.getMessage(), SpsecMain.EXIT_USAGE);
+        }
     }
 
     /** {@code --bus} checked without opening anything: a usage error for a bad specification. */

@@ -46,25 +46,29 @@ public final class ConfigureCommand implements java.util.concurrent.Callable<Int
 
     /** Options every configure subcommand takes. */
     static final class Target {
-        @Option(names = "--bus", paramLabel = "BUS", defaultValue = "udp",
-                description = "mem, udp[:GROUP[:PORT]][@IFACE] or socketcan:IFACE (default: ${DEFAULT-VALUE}).")
-        String bus;
+        @Mixin
+        CommonOptions.Bus bus;
 
         @Option(names = "--id", paramLabel = "N", required = true, description = "The participant to configure, 1..127.")
         int id;
 
-        @Option(names = "--keys", paramLabel = "FILE",
-                description = "Key file (SPEC section 12) with the keys the session needs; repeatable (e.g. group.keys and device-2.keys).")
-        List<Path> keys = new java.util.ArrayList<>();
+        @Mixin
+        CommonOptions.KeyFileList keys;
 
-        @Option(names = "--aead", paramLabel = "NAME", defaultValue = "aes-256-gcm", description = "The network's AEAD (default: ${DEFAULT-VALUE}).")
-        String aead;
+        @Mixin
+        CommonOptions.Aead aead;
 
         @Option(names = "--json", description = "One JSON object per line: a result per operation (fields: docs/CLI.md).")
         boolean json;
 
         @Option(names = "--timeout", paramLabel = "MS", defaultValue = "100", description = "Time-out per response in ms, 1..60000 (default: ${DEFAULT-VALUE}).")
         long timeoutMillis;
+    }
+
+    /** {@code --key KIND} of read and write: the key their one session is opened with. */
+    static final class SessionKey {
+        @Option(names = "--key", paramLabel = "KIND", defaultValue = "integrator", description = "Session key: zero, provisioning or integrator (default: ${DEFAULT-VALUE}).")
+        String kind;
     }
 
     /** Runs queued Configurator operations on a bus and prints one line per result. */
@@ -82,12 +86,12 @@ public final class ConfigureCommand implements java.util.concurrent.Callable<Int
             if (target.timeoutMillis < 1 || target.timeoutMillis > 60_000) {
                 throw new UserException("--timeout must be 1..60000 ms, got " + target.timeoutMillis, SpsecMain.EXIT_USAGE);
             }
-            CliInputs.busSpec(target.bus);
+            target.bus.check();
             return ParticipantId.of(target.id);
         }
 
         Map<RootKeyKind, RootKey> keys() {
-            return target.keys.isEmpty() ? Map.of() : CliInputs.keyFiles(target.keys);
+            return target.keys.isEmpty() ? Map.of() : target.keys.all();
         }
 
         RootKey key(String kind) {
@@ -111,7 +115,7 @@ public final class ConfigureCommand implements java.util.concurrent.Callable<Int
         }
 
         AeadAlgorithm algorithm() {
-            return CliInputs.aead(target.aead);
+            return target.aead.algorithm();
         }
 
         /** One session with {@code key}: open, {@code step} (one result), terminate. */
@@ -137,7 +141,7 @@ public final class ConfigureCommand implements java.util.concurrent.Callable<Int
                     }
                 }
             };
-            CanBus bus = CliInputs.openBus(target.bus, "configurator");
+            CanBus bus = target.bus.open("configurator");
             try (NodeRunner runner = new NodeRunner("configurator", cfg, bus, collect, null).start()) {
                 runner.execute(now -> ops.accept(cfg, now));
                 awaitFinished(finished, runner, 60_000);
@@ -259,14 +263,14 @@ public final class ConfigureCommand implements java.util.concurrent.Callable<Int
         @Parameters(index = "0", paramLabel = "REG", description = "Register, hex (e.g. 61).")
         String register;
 
-        @Option(names = "--key", paramLabel = "KIND", defaultValue = "integrator", description = "Session key: zero, provisioning or integrator (default: ${DEFAULT-VALUE}).")
-        String kind;
+        @Mixin
+        SessionKey session;
 
         @Override
         public Integer call() {
             int reg = parseRegister(register);
             ParticipantId p = participant();
-            return inOneSession(p, key(kind), (c, now) -> c.read(now, p, reg));
+            return inOneSession(p, key(session.kind), (c, now) -> c.read(now, p, reg));
         }
     }
 
@@ -279,8 +283,8 @@ public final class ConfigureCommand implements java.util.concurrent.Callable<Int
         @Parameters(index = "1", paramLabel = "VALUE", description = "Value, hex.")
         String value;
 
-        @Option(names = "--key", paramLabel = "KIND", defaultValue = "integrator", description = "Session key (default: ${DEFAULT-VALUE}).")
-        String kind;
+        @Mixin
+        SessionKey session;
 
         @Override
         public Integer call() {
@@ -292,7 +296,7 @@ public final class ConfigureCommand implements java.util.concurrent.Callable<Int
                 throw new UserException("VALUE: " + e.getMessage(), SpsecMain.EXIT_USAGE);
             }
             ParticipantId p = participant();
-            return inOneSession(p, key(kind), (c, now) -> c.write(now, p, reg, v));
+            return inOneSession(p, key(session.kind), (c, now) -> c.write(now, p, reg, v));
         }
     }
 
@@ -347,7 +351,7 @@ public final class ConfigureCommand implements java.util.concurrent.Callable<Int
             ConfiguratorEngine cfg = new ConfiguratorEngine(algorithm(), new SecureRandom(), java.time.Duration.ofMillis(target.timeoutMillis));
             Commissioner commissioner = new Commissioner(cfg, integrator, seed,
                     List.of(new Commissioner.Target(p, prov, sync, timing, monitor)), 5);
-            CanBus bus = CliInputs.openBus(target.bus, "configurator");
+            CanBus bus = target.bus.open("configurator");
             CountDownLatch finished = new CountDownLatch(1);
             NodeRunner[] loop = new NodeRunner[1];
             // The listener runs on the loop thread; the Commissioner's next operations are queued as

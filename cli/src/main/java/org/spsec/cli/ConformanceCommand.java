@@ -23,6 +23,7 @@ import org.spsec.core.keys.RootKey;
 import org.spsec.core.keys.RootKeyKind;
 import org.spsec.transport.CanBus;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code spsec conformance}: tests one participant on the bus against SPEC.md, case by case (docs/CONFORMANCE.md). */
@@ -31,22 +32,21 @@ import picocli.CommandLine.Option;
             "peer participant, monitor and attacker, and reports each case (pass, FAIL, n/a, inconclusive) with its",
             "SPEC section and evidence. No other Sync may be active on the bus. Exit 0 only when no case failed."},
         footer = {"", "Groups: sessions, dataplane, heartbeat, timesync, paramauth, nonce, commissioning.",
+            "--keys (required): the device's key files (e.g. group.keys and device-N.keys of spsec keys generate --devices);",
+            "the Seed key is required, Integrator and Provisioning keys enable more cases.",
             "Example:", "  spsec conformance --bus socketcan:can0 --id 5 --keys site-keys.txt --report dut5.json"})
 public final class ConformanceCommand implements Callable<Integer> {
-    @Option(names = "--bus", paramLabel = "BUS", defaultValue = "udp",
-            description = "mem, udp[:GROUP[:PORT]][@IFACE] or socketcan:IFACE (default: ${DEFAULT-VALUE}).")
-    String bus;
+    @Mixin
+    CommonOptions.Bus bus;
 
     @Option(names = "--id", paramLabel = "N", required = true, description = "Participant ID of the device under test (1..127).")
     int id;
 
-    @Option(names = "--keys", paramLabel = "FILE", required = true,
-            description = "Key files of the device, repeatable (e.g. group.keys and device-N.keys of spsec keys generate --devices):"
-                    + " the Seed key is required; Integrator and Provisioning keys enable more cases.")
-    List<Path> keys;
+    @Mixin
+    CommonOptions.KeyFileList keys;
 
-    @Option(names = "--aead", paramLabel = "NAME", defaultValue = "aes-256-gcm", description = "The network's AEAD (default: ${DEFAULT-VALUE}).")
-    String aead;
+    @Mixin
+    CommonOptions.Aead aead;
 
     @Option(names = "--only", paramLabel = "GROUP", split = ",", description = "Run only these groups (repeatable or comma-separated).")
     List<String> only;
@@ -81,6 +81,7 @@ public final class ConformanceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        keys.require();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (id < 1 || id > 127) {
@@ -116,10 +117,10 @@ public final class ConformanceCommand implements Callable<Integer> {
                 groups.add(parsed);
             }
         }
-        AeadAlgorithm algorithm = CliInputs.aead(aead);
-        Map<RootKeyKind, RootKey> keyMap = CliInputs.keyFiles(keys);
+        AeadAlgorithm algorithm = aead.algorithm();
+        Map<RootKeyKind, RootKey> keyMap = keys.all();
         if (!keyMap.containsKey(RootKeyKind.SEED)) {
-            throw new UserException(String.join(", ", keys.stream().map(Path::toString).toList()) + ": no seed_key and seed_salt");
+            throw new UserException(keys + ": no seed_key and seed_salt");
         }
         Setup setup = Setup.of(id, algorithm, keyMap, groups).withResponseTimeout(responseTimeout * 1_000_000L)
                 .withDataId(firstDataId).withWindow(window);
@@ -130,7 +131,7 @@ public final class ConformanceCommand implements Callable<Integer> {
             throw new UserException("--report: no such directory: " + report.getParent());
         }
         Report result;
-        try (CanBus canBus = CliInputs.openBus(bus, "conformance")) {
+        try (CanBus canBus = bus.open("conformance")) {
             err.printf("spsec conformance: device P%d on %s, the tool is P%d (Sync); groups %s%n", id, canBus.describe(), setup.toolId(),
                     setup.groups().stream().map(Group::label).toList());
             err.flush();

@@ -7,14 +7,13 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.EnumMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.spsec.core.bytes.Hex;
 import org.spsec.core.crypto.AeadAlgorithm;
 import org.spsec.core.engine.StampMode;
 import org.spsec.core.engine.Verdict;
-import org.spsec.core.keys.Csalt;
+import org.spsec.core.model.Csalt;
 import org.spsec.core.role.Observer;
 import org.spsec.core.time.TickRate;
 import org.spsec.transport.capture.Candump;
@@ -22,6 +21,7 @@ import org.spsec.transport.capture.CaptureFormatException;
 import org.spsec.transport.capture.CaptureReader;
 import org.spsec.transport.capture.CapturedFrame;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -44,12 +44,11 @@ public final class InspectCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "CAPTURE", description = "candump or python-can log file, or pcap (link type 227).")
     Path capture;
 
-    @Option(names = "--keys", paramLabel = "FILE", required = true, description = "Key file with the Seed key and salt.")
-    Path keys;
+    @Mixin
+    CommonOptions.SeedKeyFile keys;
 
-    @Option(names = "--aead", paramLabel = "NAME", defaultValue = "aes-256-gcm",
-            description = "aes-256-gcm, chacha20-poly1305 or ascon-aead128 (default: ${DEFAULT-VALUE}).")
-    String aead;
+    @Mixin
+    CommonOptions.Aead aead;
 
     @Option(names = "--json", description = "One JSON object per frame instead of a table.")
     boolean json;
@@ -78,18 +77,19 @@ public final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        AeadAlgorithm algorithm = CliInputs.aead(aead);
+        keys.require();
+        AeadAlgorithm algorithm = aead.algorithm();
         if ((timestamp != null || at != null || csalt != null) && (timestamp == null || at == null || csalt == null)) {
             throw new UserException("a manual anchor needs --timestamp, --at and --csalt together", SpsecMain.EXIT_USAGE);
         }
         long anchorAt = at == null ? 0 : parseTime(at);
-        Csalt anchorCsalt = csalt == null ? null : parseCsalt(csalt);
+        Csalt anchorCsalt = csalt == null ? null : CliInputs.csalt(csalt);
         PrintWriter out = spec.commandLine().getOut();
         Map<Verdict, Integer> counts = new EnumMap<>(Verdict.class);
         int n = 0;
         // Frame by frame: memory stays bounded whatever the capture's length (or lack of newlines).
         try (CaptureReader frames = openCapture();
-             Observer observer = new Observer(algorithm, CliInputs.seedKey(keys), authOnly ? StampMode.AUTHENTICATE_ONLY : StampMode.ENCRYPT,
+             Observer observer = new Observer(algorithm, keys.seed(), authOnly ? StampMode.AUTHENTICATE_ONLY : StampMode.ENCRYPT,
                      TickRate.DEFAULT);
              Annotator annotator = Annotator.open(annotate, capture)) {
             if (timestamp != null) {
@@ -173,11 +173,4 @@ public final class InspectCommand implements Callable<Integer> {
         }
     }
 
-    private static Csalt parseCsalt(String s) {
-        try {
-            return Csalt.copyOf(Hex.parse(s.toLowerCase(Locale.ROOT)));
-        } catch (IllegalArgumentException e) {
-            throw new UserException("--csalt: " + e.getMessage(), SpsecMain.EXIT_USAGE);
-        }
-    }
 }

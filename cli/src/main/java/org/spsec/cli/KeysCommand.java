@@ -18,7 +18,7 @@ import org.spsec.core.keys.RootKey;
 import org.spsec.core.keys.RootKeyKind;
 import org.spsec.core.keys.Salt;
 import org.spsec.core.model.ParticipantId;
-import org.spsec.core.store.AtomicFiles;
+import org.spsec.store.AtomicFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

@@ -5,7 +5,6 @@ import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -27,6 +26,7 @@ import org.spsec.transport.ReceivedFrame;
 import org.spsec.transport.capture.Candump;
 import org.spsec.transport.capture.CapturedFrame;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code spsec monitor}: a passive observer on a live bus. */
@@ -37,30 +37,27 @@ import picocli.CommandLine.Option;
             "by hand with --timestamp and --csalt; verified time responses and broadcasts re-anchor it."},
         footer = {"", "Example:", "  spsec monitor --keys site-keys.txt --bus udp:239.74.163.2:43113@lo --capture bus.log"})
 public final class MonitorCommand implements Callable<Integer> {
-    @Option(names = "--config", paramLabel = "FILE",
-            description = "Take options from this TOML file, whose keys are the long option names (keys = \"group.keys\", bus = \"socketcan:can0\");"
-                    + " options given on the command line win. Relative paths in it are relative to its directory (docs/CLI.md).")
-    Path config;
+    @Mixin
+    CommonOptions.TomlConfig config;
 
-    @Option(names = "--bus", paramLabel = "BUS", defaultValue = "udp",
-            description = "mem, udp[:GROUP[:PORT]][@IFACE] or socketcan:IFACE (default: ${DEFAULT-VALUE}).")
-    String bus;
+    @Mixin
+    CommonOptions.Bus bus;
 
-    @Option(names = "--keys", paramLabel = "FILE", description = "Key file with the Seed key and salt; required, here or in --config.")
-    Path keys;
+    @Mixin
+    CommonOptions.SeedKeyFile keys;
 
-    @Option(names = "--aead", paramLabel = "NAME", defaultValue = "aes-256-gcm", description = "The network's AEAD (default: ${DEFAULT-VALUE}).")
-    String aead;
+    @Mixin
+    CommonOptions.Aead aead;
 
     @Option(names = "--heartbeat", paramLabel = "CODE", defaultValue = "4",
             description = "The network's heartbeat timing, register 61h: 0 off (no missing-heartbeat reports), 1 8 s, 2 4 s, 3 2 s, 4 1 s, 5 500 ms, 6 250 ms (default: ${DEFAULT-VALUE}).")
     int heartbeat;
 
-    @Option(names = "--capture", paramLabel = "FILE", description = "Append every frame to FILE (candump log).")
-    Path capture;
+    @Mixin
+    CommonOptions.Capture capture;
 
-    @Option(names = "--duration", paramLabel = "S", description = "Stop after S seconds (default: run until Ctrl-C).")
-    Long duration;
+    @Mixin
+    CommonOptions.StopAfter duration;
 
     @Option(names = "--json", description = "One JSON object per line: every frame with its verdict and clock offset, heartbeat"
             + " changes, missing heartbeats, anchors, warnings and a summary every 10 s (fields: docs/CLI.md).")
@@ -84,43 +81,34 @@ public final class MonitorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        return ConfigFile.run(spec, config, () -> keys, "missing --keys FILE (give it here or as keys in a --config file)", this::run);
+        return ConfigFile.run(spec, config.file, () -> keys.file, "missing --keys FILE (give it here or as keys in a --config file)", this::run);
     }
 
     private Integer run() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        AeadAlgorithm algorithm = CliInputs.aead(aead);
+        AeadAlgorithm algorithm = aead.algorithm();
         if (heartbeat < 0 || heartbeat > 6) {
             // SPEC section 8, register 61h: the codes the protocol defines; any other the participants refuse.
             throw new UserException("--heartbeat must be 0..6 (register 61h: 0 off, 1 8 s, 2 4 s, 3 2 s, 4 1 s, 5 500 ms, 6 250 ms), got "
                     + heartbeat, SpsecMain.EXIT_USAGE);
         }
-        if (duration != null && duration < 1) {
-            throw new UserException("--duration must be at least 1 s, got " + duration, SpsecMain.EXIT_USAGE);
-        }
+        duration.check();
         if ((timestamp == null) != (csalt == null)) {
             throw new UserException("a manual anchor needs --timestamp and --csalt together", SpsecMain.EXIT_USAGE);
         }
-        CliInputs.busSpec(bus);
+        bus.check();
         long period = ParticipantConfig.heartbeatPeriodNanos(heartbeat);
-        org.spsec.core.keys.Csalt manualCsalt = null;
-        if (csalt != null) {
-            try {
-                manualCsalt = org.spsec.core.keys.Csalt.copyOf(org.spsec.core.bytes.Hex.parse(csalt.toLowerCase(java.util.Locale.ROOT)));
-            } catch (IllegalArgumentException e) {
-                throw new UserException("--csalt: " + e.getMessage(), SpsecMain.EXIT_USAGE);
-            }
-        }
-        RootKey seed = CliInputs.seedKey(keys);
+        org.spsec.core.model.Csalt manualCsalt = csalt == null ? null : CliInputs.csalt(csalt);
+        RootKey seed = keys.seed();
         try (Observer observer = new Observer(algorithm, seed, StampMode.ENCRYPT, TickRate.DEFAULT);
              Writer cap = openCapture();
-             WebFeed webFeed = web == null ? null : WebFeed.open(web, "monitor", bus, period, System.currentTimeMillis() * 1_000_000L);
-             CanBus canBus = CliInputs.openBus(bus, "monitor")) {
+             WebFeed webFeed = web == null ? null : WebFeed.open(web, "monitor", bus.spec, period, System.currentTimeMillis() * 1_000_000L);
+             CanBus canBus = bus.open("monitor")) {
             this.webFeed = webFeed;
             GroupWatch watch = new GroupWatch(observer, period);
             if (!json) {
                 line(out, System.currentTimeMillis(), String.format("monitoring %s (passive; %s)", canBus.describe(),
-                        duration == null ? "Ctrl-C stops" : duration + " s"));
+                        duration.untilStopped() ? "Ctrl-C stops" : duration.seconds + " s"));
             }
             if (webFeed != null) {
                 long wall = System.currentTimeMillis();
@@ -136,7 +124,7 @@ public final class MonitorCommand implements Callable<Integer> {
                 emit(out, System.currentTimeMillis() * 1_000_000L, new GroupWatch.Anchored(System.nanoTime(), "anchored by hand (--timestamp, --csalt)"));
             }
             out.flush();
-            long end = duration == null ? Long.MAX_VALUE : System.nanoTime() + TimeUnit.SECONDS.toNanos(duration);
+            long end = duration.untilStopped() ? Long.MAX_VALUE : System.nanoTime() + TimeUnit.SECONDS.toNanos(duration.seconds);
             long nextSummary = System.nanoTime() + 10_000_000_000L;
             // SIGTERM or Ctrl-C: stop at a line boundary and close the capture, so it stays readable.
             java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
@@ -275,7 +263,7 @@ public final class MonitorCommand implements Callable<Integer> {
 
     /** {@code --capture}, opened before the bus: a file that cannot be written is reported before any work. */
     private Writer openCapture() {
-        return CliInputs.captureWriter(capture);
+        return capture.open();
     }
 
     /** The transport's count of datagrams it could not decode, for the summary line. */

@@ -15,14 +15,11 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.spsec.core.audit.AuditEntry;
-import org.spsec.core.audit.AuditLog;
 import org.spsec.core.bytes.Hex;
 import org.spsec.core.bytes.LittleEndian;
 import org.spsec.core.crypto.AeadAlgorithm;
 import org.spsec.core.keys.RootKey;
 import org.spsec.core.keys.RootKeyKind;
-import org.spsec.core.store.KeyFiles;
 import org.spsec.core.model.ParticipantId;
 import org.spsec.core.model.Register;
 import org.spsec.core.role.EventFormat;
@@ -33,33 +30,33 @@ import org.spsec.core.time.TimeLine;
 import org.spsec.runtime.FileParticipantStorage;
 import org.spsec.runtime.NodeRunner;
 import org.spsec.runtime.WarmUp;
+import org.spsec.store.KeyFiles;
+import org.spsec.store.audit.AuditEntry;
+import org.spsec.store.audit.AuditLog;
 import org.spsec.transport.CanBus;
 import org.spsec.transport.capture.Candump;
 import org.spsec.transport.capture.CapturedFrame;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** What {@code spsec participant} and {@code spsec sync} share: run one node until Ctrl-C or --duration. */
 abstract class NodeCommand implements Callable<Integer> {
-    @Option(names = "--config", paramLabel = "FILE",
-            description = "Take options from this TOML file, whose keys are the long option names (store = \"/var/lib/spsec/p5\", keys = [\"group.keys\"], json = true);"
-                    + " options given on the command line win. Relative paths in it are relative to its directory (docs/CLI.md).")
-    Path config;
+    @Mixin
+    CommonOptions.TomlConfig config;
 
-    @Option(names = "--bus", paramLabel = "BUS", defaultValue = "udp",
-            description = "mem, udp[:GROUP[:PORT]][@IFACE] (python-can's udp_multicast; default group and port) or socketcan:IFACE (default: ${DEFAULT-VALUE}).")
-    String bus;
+    @Mixin
+    CommonOptions.Bus bus;
 
-    @Option(names = "--store", paramLabel = "DIR", description = "Key store and register directory (created owner-only); required, here or in --config.")
+    @Option(names = "--store", paramLabel = "DIR", description = {"Key store and register directory (created owner-only); required, here or in --config.",
+        "The --keys files are imported into it first; a provisioning key only from a file that holds no other kind (a device file):",
+        "one that comes with the group's keys would be shared by every node."})
     Path store;
 
     @Option(names = "--id", paramLabel = "N", description = "Participant ID 1..127 (kept in the store once written).")
     Integer id;
 
-    @Option(names = "--keys", paramLabel = "FILE",
-            description = {"Import this key file (SPEC section 12) into the store first (repeatable: e.g. group.keys and device-2.keys).",
-                "A provisioning key is imported only from a file that holds no other kind (a device file): one that comes with",
-                "the group's keys would be shared by every node."})
-    List<Path> keys = new ArrayList<>();
+    @Mixin
+    CommonOptions.KeyFileList keys;
 
     @Option(names = "--heartbeat", paramLabel = "CODE", description = "Heartbeat timing, register 61h: 0 off, 1 8 s, 2 4 s, 3 2 s, 4 1 s, 5 500 ms, 6 250 ms.")
     Integer heartbeat;
@@ -68,8 +65,8 @@ abstract class NodeCommand implements Callable<Integer> {
             description = "Heartbeats to monitor, register 62h: all, none, or up to four IDs (e.g. 2,3). Default: all, until a Configurator writes 62h.")
     String monitor;
 
-    @Option(names = "--aead", paramLabel = "NAME", defaultValue = "aes-256-gcm", description = "aes-256-gcm, chacha20-poly1305 or ascon-aead128 (default: ${DEFAULT-VALUE}).")
-    String aead;
+    @Mixin
+    CommonOptions.Aead aead;
 
     @Option(names = "--send", paramLabel = "ID=HEX", description = "Send this data unit every --period (repeatable), e.g. 181=0102 or 12345678=ff.")
     List<String> sends = new ArrayList<>();
@@ -85,14 +82,14 @@ abstract class NodeCommand implements Callable<Integer> {
     @Option(names = "--print-data", description = "Print every verified data unit.")
     boolean printData;
 
-    @Option(names = "--capture", paramLabel = "FILE", description = "Append every frame sent and received to FILE (candump log).")
-    Path capture;
+    @Mixin
+    CommonOptions.Capture capture;
 
     @Option(names = "--audit", paramLabel = "FILE", description = "Append state changes and security events to FILE (hash-chained audit log).")
     Path audit;
 
-    @Option(names = "--duration", paramLabel = "S", description = "Stop after S seconds, at least 1 (default: run until Ctrl-C).")
-    Long duration;
+    @Mixin
+    CommonOptions.StopAfter duration;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -107,12 +104,12 @@ abstract class NodeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        return ConfigFile.run(spec, config, () -> store, "missing --store DIR (give it here or as store in a --config file)", this::run);
+        return ConfigFile.run(spec, config.file, () -> store, "missing --store DIR (give it here or as store in a --config file)", this::run);
     }
 
     private Integer run() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        AeadAlgorithm algorithm = CliInputs.aead(aead);
+        AeadAlgorithm algorithm = aead.algorithm();
         checkNumbers();
         List<Send> toSend = parseSends();
         // Before any frame is sealed: identifiers that share their low 16 bits would share nonces.
@@ -123,7 +120,7 @@ abstract class NodeCommand implements Callable<Integer> {
             throw new UserException("--send identifiers would share data-plane nonces: " + collisions, SpsecMain.EXIT_USAGE);
         }
         // Everything the user named is checked before any work: key files, output files, the store.
-        List<Map<RootKeyKind, RootKey>> imported = CliInputs.keyFilesEach(keys);
+        List<Map<RootKeyKind, RootKey>> imported = keys.each();
         AuditLog openedAudit = null;
         Writer openedCapture = null;
         FileParticipantStorage storage;
@@ -135,9 +132,9 @@ abstract class NodeCommand implements Callable<Integer> {
             }
             // The bus is tried before anything is created or written: a bus that cannot be opened
             // leaves no store, audit log or capture behind. It is opened for good after the warm-up.
-            CliInputs.openBus(bus, "probe").close();
+            bus.open("probe").close();
             // The audit log and capture are opened before the store is made, unless they live in it.
-            FileParticipantStorage first = inStore(audit) || inStore(capture) ? openStorage() : null;
+            FileParticipantStorage first = inStore(audit) || inStore(capture.file) ? openStorage() : null;
             openedAudit = openAudit();
             openedCapture = openCapture();
             storage = first != null ? first : openStorage();
@@ -152,7 +149,7 @@ abstract class NodeCommand implements Callable<Integer> {
                 throw new UserException("cannot use store " + store + ": " + CliInputs.reason(e.getCause(), store));
             }
             WarmUp.run(algorithm, 3_000); // before joining: a cold node answers late and its clock error follows
-            canBus = CliInputs.openBus(bus, "P" + pid);
+            canBus = bus.open("P" + pid);
         } catch (RuntimeException e) {
             closeQuietly(openedAudit);
             closeQuietly(openedCapture);
@@ -191,11 +188,11 @@ abstract class NodeCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         // The readiness line (a service manager can wait for it): the node is on the bus and its loop starts now.
         say(out, "started", pid, String.format("P%d%s on %s, store %s; %s", pid, sync() ? " (Sync)" : "", canBus.describe(), store,
-                duration == null ? "Ctrl-C stops" : "running for " + duration + " s"));
+                duration.untilStopped() ? "Ctrl-C stops" : "running for " + duration.seconds + " s"));
         out.flush();
         runner.start();
         long next = System.nanoTime();
-        long end = duration == null ? Long.MAX_VALUE : System.nanoTime() + TimeUnit.SECONDS.toNanos(duration);
+        long end = duration.untilStopped() ? Long.MAX_VALUE : System.nanoTime() + TimeUnit.SECONDS.toNanos(duration.seconds);
         try {
             long undecodableShown = 0;
             long undecodableAt = 0;
@@ -305,7 +302,7 @@ abstract class NodeCommand implements Callable<Integer> {
 
     /** Numeric options out of their range are usage errors, refused before anything else. */
     private void checkNumbers() {
-        CliInputs.busSpec(bus);
+        bus.check();
         if (id != null && !ParticipantId.isValid(id)) {
             throw new UserException("--id must be 1..127, got " + id, SpsecMain.EXIT_USAGE);
         }
@@ -319,9 +316,7 @@ abstract class NodeCommand implements Callable<Integer> {
         if (periodMillis < 1 || periodMillis > 3_600_000) {
             throw new UserException("--period must be 1..3600000 ms, got " + periodMillis, SpsecMain.EXIT_USAGE);
         }
-        if (duration != null && duration < 1) {
-            throw new UserException("--duration must be at least 1 s, got " + duration, SpsecMain.EXIT_USAGE);
-        }
+        duration.check();
     }
 
     private AuditLog openAudit() {
@@ -340,7 +335,7 @@ abstract class NodeCommand implements Callable<Integer> {
     }
 
     private Writer openCapture() {
-        return CliInputs.captureWriter(capture);
+        return capture.open();
     }
 
     private static void closeQuietly(AutoCloseable c) {
@@ -453,7 +448,7 @@ abstract class NodeCommand implements Callable<Integer> {
             Map<RootKeyKind, RootKey> own = files.get(i);
             for (RootKey k : own.values()) {
                 if (!KeyFiles.importable(k, own)) {
-                    skipped.add(keys.get(i).toString());
+                    skipped.add(keys.files.get(i).toString());
                     continue;
                 }
                 try {
@@ -466,7 +461,7 @@ abstract class NodeCommand implements Callable<Integer> {
         }
         int pid = id == null ? 0 : id;
         say(out, "note", pid, String.format("imported %d key%s from %s", n, n == 1 ? "" : "s",
-                String.join(", ", keys.stream().map(Path::toString).toList())));
+                keys));
         for (String f : skipped) {
             say(out, "note", pid, String.format((json ? "" : "note: ") + "the provisioning key in %s was not imported: that file also holds the group's keys,"
                     + " so every node would get it, and a Provisioning key belongs to one device (spsec keys generate --devices writes"

@@ -35,7 +35,7 @@ class ConfigFileTest {
         CommandLine cl = new CommandLine(new SpsecMain());
         CommandLine sub = cl.parseArgs(args).subcommand().commandSpec().commandLine();
         Object command = sub.getCommand();
-        Path config = command instanceof NodeCommand n ? n.config : ((MonitorCommand) command).config;
+        Path config = command instanceof NodeCommand n ? n.config.file : ((MonitorCommand) command).config.file;
         ConfigFile.apply(sub.getCommandSpec(), config);
         @SuppressWarnings("unchecked")
         T t = (T) command;
@@ -69,19 +69,19 @@ class ConfigFileTest {
                 """);
         ParticipantCommand p = configured("participant", "--config", file.toString());
         Path etc = tmp.resolve("etc").toAbsolutePath();
-        assertThat(p.bus).isEqualTo("udp:239.74.163.2:43113@lo");
+        assertThat(p.bus.spec).isEqualTo("udp:239.74.163.2:43113@lo");
         assertThat(p.store).isEqualTo(etc.resolve("state/p5"));
         assertThat(p.id).isEqualTo(5);
-        assertThat(p.keys).containsExactly(etc.resolve("group.keys"), Path.of("/abs/device-5.keys"));
-        assertThat(p.aead).isEqualTo("chacha20-poly1305");
+        assertThat(p.keys.files).containsExactly(etc.resolve("group.keys"), Path.of("/abs/device-5.keys"));
+        assertThat(p.aead.name).isEqualTo("chacha20-poly1305");
         assertThat(p.heartbeat).isEqualTo(5);
         assertThat(p.monitor).isEqualTo("1,2");
         assertThat(p.sends).containsExactly("185=0102", "12345678=ff");
         assertThat(p.periodMillis).isEqualTo(250);
         assertThat(p.printData).isTrue();
-        assertThat(p.capture).isEqualTo(etc.resolve("p5.log"));
+        assertThat(p.capture.file).isEqualTo(etc.resolve("p5.log"));
         assertThat(p.audit).isEqualTo(Path.of("/var/log/spsec/p5.audit"));
-        assertThat(p.duration).isEqualTo(60);
+        assertThat(p.duration.seconds).isEqualTo(60);
         assertThat(p.json).isTrue();
     }
 
@@ -95,14 +95,14 @@ class ConfigFileTest {
                 period = 250
                 """);
         SyncCommand s = configured("sync", "--config", file.toString(), "--bus", "mem", "--send", "187=03", "--id", "1");
-        assertThat(s.bus).isEqualTo("mem");
+        assertThat(s.bus.spec).isEqualTo("mem");
         assertThat(s.id).isEqualTo(1);
         assertThat(s.sends).containsExactly("187=03");
         assertThat(s.periodMillis).as("not on the command line: from the file").isEqualTo(250);
         assertThat(s.store).isEqualTo(tmp.resolve("p5").toAbsolutePath());
         // Without the file, the defaults stay.
         SyncCommand plain = configured("sync", "--store", "x");
-        assertThat(plain.bus).isEqualTo("udp");
+        assertThat(plain.bus.spec).isEqualTo("udp");
         assertThat(plain.periodMillis).isEqualTo(1000);
     }
 
@@ -121,12 +121,12 @@ class ConfigFileTest {
                 """);
         MonitorCommand m = configured("monitor", "--config", file.toString(), "--heartbeat", "6");
         Path conf = tmp.resolve("conf").toAbsolutePath();
-        assertThat(m.keys).isEqualTo(conf.resolve("group.keys"));
-        assertThat(m.bus).isEqualTo("socketcan:can0");
-        assertThat(m.aead).isEqualTo("ascon-aead128");
+        assertThat(m.keys.file).isEqualTo(conf.resolve("group.keys"));
+        assertThat(m.bus.spec).isEqualTo("socketcan:can0");
+        assertThat(m.aead.name).isEqualTo("ascon-aead128");
         assertThat(m.heartbeat).as("the flag wins").isEqualTo(6);
-        assertThat(m.capture).isEqualTo(conf.resolve("bus.log"));
-        assertThat(m.duration).isEqualTo(30);
+        assertThat(m.capture.file).isEqualTo(conf.resolve("bus.log"));
+        assertThat(m.duration.seconds).isEqualTo(30);
         assertThat(m.json).isTrue();
         assertThat(m.timestamp).isEqualTo(1234);
         assertThat(m.csalt).isEqualTo("01020304");

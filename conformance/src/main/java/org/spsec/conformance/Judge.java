@@ -16,8 +16,8 @@ import org.spsec.core.crypto.AeadAlgorithm;
 import org.spsec.core.engine.GroupChannel;
 import org.spsec.core.engine.StampMode;
 import org.spsec.core.engine.Verdict;
-import org.spsec.core.keys.Csalt;
 import org.spsec.core.keys.RootKey;
+import org.spsec.core.model.Csalt;
 import org.spsec.core.time.AcceptanceWindow;
 import org.spsec.core.time.Timestamps;
 
@@ -151,7 +151,7 @@ final class Judge implements AutoCloseable {
         }
         byte[] nonce = new byte[16];
         byte[] aad = new byte[StampLayout.AAD_LENGTH];
-        StampLayout.writeNonce(nonce, algorithm.dataNonceLength(), t, frame.id(), seed.salt());
+        GroupChannel.writeNonce(nonce, algorithm.dataNonceLength(), t, frame.id(), seed.salt());
         StampLayout.writeAad(aad, frame.id(), payloadLength);
         byte[] plain = new byte[body];
         long w = Timestamps.window(t);

@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
-import org.spsec.core.audit.AuditEntry;
-import org.spsec.core.audit.AuditLog;
+import org.spsec.store.audit.AuditEntry;
+import org.spsec.store.audit.AuditLog;
 
 /**
  * Writes a node's audit log on a thread of its own, so that the node's loop never waits for a

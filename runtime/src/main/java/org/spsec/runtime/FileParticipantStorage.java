@@ -10,9 +10,9 @@ import org.spsec.core.bytes.Hex;
 import org.spsec.core.keys.RootKey;
 import org.spsec.core.keys.RootKeyKind;
 import org.spsec.core.role.ParticipantStorage;
-import org.spsec.core.store.AtomicFiles;
-import org.spsec.core.store.KeyStore;
-import org.spsec.core.store.TimestampStore;
+import org.spsec.store.AtomicFiles;
+import org.spsec.store.KeyStore;
+import org.spsec.store.TimestampStore;
 
 /**
  * A participant's storage in a directory: keys through the {@link KeyStore} (one owner-only file

@@ -8,9 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.spsec.core.audit.AuditEntry;
-import org.spsec.core.audit.AuditLog;
-import org.spsec.core.audit.AuditVerifier;
+import org.spsec.store.audit.AuditEntry;
+import org.spsec.store.audit.AuditLog;
+import org.spsec.store.audit.AuditVerifier;
 
 /** The audit log written off the caller's thread: in order, chained, everything durable once close() returns. */
 class AuditAppenderTest {

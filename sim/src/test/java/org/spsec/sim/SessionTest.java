@@ -87,7 +87,6 @@ class SessionTest {
                 .filter(NodeEvent.Notice::warning).toList();
         assertThat(warnings).hasSize(1);
         assertThat(warnings.get(0).toString()).startsWith("P2 WARNING: trust on first use");
-        assertThat(org.spsec.core.audit.AuditEntry.of("t", warnings.get(0))).isNotNull();
     }
 
     @Test

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
-import org.spsec.core.keys.Csalt;
+import org.spsec.core.model.Csalt;
 import org.spsec.core.model.ParticipantState;
 import org.spsec.core.role.NodeEvent;
 

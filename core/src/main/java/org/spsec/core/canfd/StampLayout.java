@@ -1,7 +1,6 @@
 package org.spsec.core.canfd;
 
 import org.spsec.core.bytes.LittleEndian;
-import org.spsec.core.keys.Salt;
 import org.spsec.core.time.Timestamps;
 
 /**
@@ -28,6 +27,8 @@ public final class StampLayout {
     public static final int MIN_FRAME = 12;
     public static final int AAD_LENGTH = 5;
     public static final byte PADDING_BYTE = (byte) 0xFF;
+    /** Bytes of the nonce before the Seed salt: T and the low 16 bits of the CAN ID. */
+    public static final int NONCE_HEAD_LENGTH = 10;
 
     private StampLayout() {}
 
@@ -69,10 +70,14 @@ public final class StampLayout {
         return LittleEndian.getU16(frame, off);
     }
 
-    public static void writeNonce(byte[] nonce, int nonceLength, long t, int canId, Salt seedSalt) {
+    /**
+     * Writes the part of the nonce before the salt, {@code LE64(T) || LE16(CAN ID & FFFFh)}, at
+     * {@code nonce[0]}. The salt bytes that follow are the engine's ({@code GroupChannel.writeNonce}):
+     * this package holds no keys.
+     */
+    public static void writeNonceHead(byte[] nonce, long t, int canId) {
         LittleEndian.putI64(nonce, 0, t);
         LittleEndian.putU16(nonce, 8, canId & 0xFFFF);
-        seedSalt.copyTo(nonce, 10, nonceLength - 10);
     }
 
     public static void writeAad(byte[] aad, int canId, int payloadLength) {

@@ -3,9 +3,9 @@ package org.spsec.core.engine;
 import org.spsec.core.crypto.Aead;
 import org.spsec.core.crypto.AeadAlgorithm;
 import org.spsec.core.keys.CommunicationKey;
-import org.spsec.core.keys.Csalt;
 import org.spsec.core.keys.KeyDerivation;
 import org.spsec.core.keys.KeyMaterial;
+import org.spsec.core.model.Csalt;
 import org.spsec.core.time.Timestamps;
 
 /**

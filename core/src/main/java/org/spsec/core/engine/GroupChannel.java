@@ -4,9 +4,9 @@ import java.util.Arrays;
 import org.spsec.core.canfd.StampLayout;
 import org.spsec.core.crypto.Aead;
 import org.spsec.core.crypto.AeadAlgorithm;
-import org.spsec.core.keys.Csalt;
 import org.spsec.core.keys.KeyMaterial;
 import org.spsec.core.keys.Salt;
+import org.spsec.core.model.Csalt;
 import org.spsec.core.time.AcceptanceWindow;
 import org.spsec.core.time.TimeLine;
 import org.spsec.core.time.Timestamps;
@@ -73,6 +73,16 @@ public final class GroupChannel implements AutoCloseable {
 
     public Csalt csalt() { return keys.csalt(); }
 
+    /**
+     * Writes the nonce of a Security Stamp at {@code nonce[0]}:
+     * {@code LE64(T) || LE16(CAN ID & FFFFh) ||} the first {@code nonceLength - 10} bytes of the
+     * Seed salt (SPEC section 6; the layout is {@link StampLayout}'s).
+     */
+    public static void writeNonce(byte[] nonce, int nonceLength, long t, int canId, Salt seedSalt) {
+        StampLayout.writeNonceHead(nonce, t, canId);
+        seedSalt.copyTo(nonce, StampLayout.NONCE_HEAD_LENGTH, nonceLength - StampLayout.NONCE_HEAD_LENGTH);
+    }
+
     public CommunicationKeyRing keys() { return keys; }
 
     public ReplayGuard replayGuard() { return replay; }
@@ -106,7 +116,7 @@ public final class GroupChannel implements AutoCloseable {
         }
         int padding = StampLayout.paddingFor(len);
         int body = len + padding;
-        StampLayout.writeNonce(nonce, nonceLength, t, canId, seedSalt);
+        writeNonce(nonce, nonceLength, t, canId, seedSalt);
         StampLayout.writeAad(aad, canId, len);
         System.arraycopy(payload, off, frame, frameOff, len);
         Arrays.fill(frame, frameOff + len, frameOff + body, StampLayout.PADDING_BYTE);
@@ -168,7 +178,7 @@ public final class GroupChannel implements AutoCloseable {
         if (first == null) {
             return Verdict.UNVERIFIABLE;
         }
-        StampLayout.writeNonce(nonce, nonceLength, t, canId, seedSalt);
+        writeNonce(nonce, nonceLength, t, canId, seedSalt);
         StampLayout.writeAad(aad, canId, payloadLength);
         boolean ok = verify(first, frame, off, body, payloadLength);
         if (!ok) {

@@ -2,6 +2,7 @@ package org.spsec.core.keys;
 
 import org.spsec.core.bytes.LittleEndian;
 import org.spsec.core.crypto.Hkdf;
+import org.spsec.core.model.Csalt;
 import org.spsec.core.time.Timestamps;
 
 /** The key schedule of SPEC section 4; every derivation is HKDF-SHA256 with empty info. */

@@ -18,7 +18,7 @@ import org.spsec.core.bytes.Hex;
  * <p>Parsing is all or nothing: any problem throws {@link KeyFileException} naming the line, and
  * no key is returned. Error messages never contain key material. Refused besides malformed lines:
  * a file over {@link #MAX_FILE_BYTES} (checked before it is read, by
- * {@link org.spsec.core.store.KeyFiles}), a line over
+ * {@code KeyFiles} of the store module), a line over
  * {@link #MAX_LINE_CHARS}, any byte that is not printable ASCII (a byte-order mark, UTF-8), a key
  * of 32 zero bytes (the public Zero key, SPEC section 4) and a key ID that is not 8 hex digits.
  */

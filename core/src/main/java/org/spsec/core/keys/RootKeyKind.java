@@ -35,6 +35,16 @@ public enum RootKeyKind {
 
     public boolean opensSessions() { return opensSessions; }
 
+    /** The kind whose key, salt or ID register has this code, or null for any other register. */
+    public static RootKeyKind byRegister(int registerCode) {
+        for (RootKeyKind k : values()) {
+            if (k != ZERO && (k.keyRegister == registerCode || k.saltRegister == registerCode || k.idRegister == registerCode)) {
+                return k;
+            }
+        }
+        return null;
+    }
+
     /** The kind named by a ClientHello selector, or null for an unknown selector. */
     public static RootKeyKind bySelector(int selector) {
         for (RootKeyKind k : values()) {

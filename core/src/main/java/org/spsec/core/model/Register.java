@@ -1,11 +1,10 @@
 package org.spsec.core.model;
 
-import org.spsec.core.keys.RootKeyKind;
-
 /**
  * The participant's registers (SPEC section 8) with their sizes and who may read and write
  * them. The access ladder itself (which session may write what, write-once keys) is
- * {@link RegisterAccess}.
+ * {@code role.RegisterAccess}; which key kind a key, salt or ID register belongs to is
+ * {@code keys.RootKeyKind.byRegister}.
  */
 public enum Register {
     PROVISIONING_KEY(0x21, 32, Read.NEVER, Write.NEVER),
@@ -69,16 +68,6 @@ public enum Register {
     /** Whether {@code length} bytes is an acceptable value length for a write. */
     public boolean acceptsLength(long length) {
         return variable() ? length >= 1 && length <= maxSize() : length == size;
-    }
-
-    /** The key kind whose key, salt or ID this register holds, or null. */
-    public RootKeyKind keyKind() {
-        return switch (this) {
-            case PROVISIONING_KEY, PROVISIONING_SALT, PROVISIONING_KEY_ID -> RootKeyKind.PROVISIONING;
-            case INTEGRATOR_KEY, INTEGRATOR_SALT, INTEGRATOR_KEY_ID -> RootKeyKind.INTEGRATOR;
-            case SEED_KEY, SEED_SALT, SEED_KEY_ID -> RootKeyKind.SEED;
-            default -> null;
-        };
     }
 
     public static Register ofCode(int code) {

@@ -12,7 +12,7 @@ import org.spsec.core.canfd.message.TimeBroadcast;
 import org.spsec.core.engine.CommunicationKeyRing;
 import org.spsec.core.engine.GroupChannel;
 import org.spsec.core.engine.Verdict;
-import org.spsec.core.keys.Csalt;
+import org.spsec.core.model.Csalt;
 import org.spsec.core.keys.RootKey;
 import org.spsec.core.keys.RootKeyKind;
 import org.spsec.core.model.ParticipantState;

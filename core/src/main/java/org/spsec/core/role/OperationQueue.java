@@ -16,7 +16,6 @@ import org.spsec.core.keys.RootKeyKind;
 import org.spsec.core.model.Cpmt;
 import org.spsec.core.model.ParticipantId;
 import org.spsec.core.model.Register;
-import org.spsec.core.model.RegisterAccess;
 import org.spsec.core.role.ConfiguratorResult.Operation;
 
 /**

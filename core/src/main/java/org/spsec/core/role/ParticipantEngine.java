@@ -6,7 +6,7 @@ import java.security.SecureRandom;
 import java.util.function.IntPredicate;
 import org.spsec.core.canfd.CanFrame;
 import org.spsec.core.canfd.ControlId;
-import org.spsec.core.keys.Csalt;
+import org.spsec.core.model.Csalt;
 import org.spsec.core.model.ParticipantId;
 import org.spsec.core.model.ParticipantState;
 import org.spsec.core.model.SecurityEvent;

@@ -30,7 +30,7 @@ final class ParticipantRegisters {
         this.storage = storage;
         defaults(config);
         for (Register r : Register.values()) {
-            if (r.keyKind() == null) {
+            if (RootKeyKind.byRegister(r.code()) == null) {
                 byte[] v = storage.loadRegister(r.code());
                 if (v != null) {
                     values.put(r.code(), v);
@@ -112,9 +112,10 @@ final class ParticipantRegisters {
 
     /** The readable value of a non-dynamic register, or null. */
     byte[] read(Register r) {
-        if (r.keyKind() != null) {
+        RootKeyKind kind = RootKeyKind.byRegister(r.code());
+        if (kind != null) {
             if (r == Register.PROVISIONING_KEY_ID || r == Register.INTEGRATOR_KEY_ID || r == Register.SEED_KEY_ID) {
-                RootKey k = slots.get(r.keyKind());
+                RootKey k = slots.get(kind);
                 return LittleEndian.u32(k == null ? KeyId.INVALID.unsigned() : k.id().unsigned());
             }
             return null;
@@ -131,7 +132,7 @@ final class ParticipantRegisters {
         if (!valid(r, value)) {
             return STATUS_INVALID_VALUE;
         }
-        RootKeyKind kind = r.keyKind();
+        RootKeyKind kind = RootKeyKind.byRegister(r.code());
         if (kind != null) {
             RootKey old = slots.get(kind);
             KeyMaterial key = old == null ? KeyMaterial.zero() : KeyMaterial.copyOf(old.key().copyBytes());

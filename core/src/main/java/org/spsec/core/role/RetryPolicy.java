@@ -3,7 +3,6 @@ package org.spsec.core.role;
 import java.util.Locale;
 import org.spsec.core.model.Cpmt;
 import org.spsec.core.model.Register;
-import org.spsec.core.model.RegisterAccess;
 import org.spsec.core.keys.RootKeyKind;
 import org.spsec.core.role.ConfiguratorResult.Operation;
 

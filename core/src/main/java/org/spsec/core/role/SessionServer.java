@@ -19,7 +19,6 @@ import org.spsec.core.keys.RootKey;
 import org.spsec.core.keys.RootKeyKind;
 import org.spsec.core.model.Cpmt;
 import org.spsec.core.model.Register;
-import org.spsec.core.model.RegisterAccess;
 import org.spsec.core.model.SecurityEvent;
 
 /**
@@ -220,8 +219,8 @@ final class SessionServer {
             return;
         }
         byte[] value = host.readRegister(r);
-        if (host.referenceHabits() && r.keyKind() != null && r.code() >= 0x41 && r.code() <= 0x43
-                && !host.registers().isInstalled(r.keyKind())) {
+        if (host.referenceHabits() && r.code() >= 0x41 && r.code() <= 0x43 // the key ID registers
+                && !host.registers().isInstalled(RootKeyKind.byRegister(r.code()))) {
             refused(now, "read", req.register(), "NOT_SET (an unset key ID, refused silently as the reference does)");
             return;
         }

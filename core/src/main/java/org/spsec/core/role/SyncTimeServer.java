@@ -9,7 +9,7 @@ import org.spsec.core.canfd.message.TimeBroadcast;
 import org.spsec.core.canfd.message.TimeRequest;
 import org.spsec.core.canfd.message.TimeResponse;
 import org.spsec.core.engine.TimeResponseAuth;
-import org.spsec.core.keys.Csalt;
+import org.spsec.core.model.Csalt;
 import org.spsec.core.keys.RootKeyKind;
 import org.spsec.core.model.ParticipantId;
 import org.spsec.core.role.NodeContext.Timer;

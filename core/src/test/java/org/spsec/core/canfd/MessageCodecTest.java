@@ -15,7 +15,7 @@ import org.spsec.core.canfd.message.TimeBroadcast;
 import org.spsec.core.canfd.message.TimeRequest;
 import org.spsec.core.canfd.message.TimeResponse;
 import org.spsec.core.canfd.message.WriteStatus;
-import org.spsec.core.keys.Csalt;
+import org.spsec.core.model.Csalt;
 
 /** Each codec against a commented byte fixture, both ways. */
 class MessageCodecTest {

@@ -19,7 +19,6 @@ import org.spsec.core.canfd.message.TimeRequest;
 import org.spsec.core.canfd.message.TimeResponse;
 import org.spsec.core.crypto.AeadAlgorithm;
 import org.spsec.core.keys.CommunicationKey;
-import org.spsec.core.keys.Csalt;
 import org.spsec.core.keys.KeyDerivation;
 import org.spsec.core.keys.KeyId;
 import org.spsec.core.keys.KeyMaterial;
@@ -28,6 +27,7 @@ import org.spsec.core.keys.RootKeyKind;
 import org.spsec.core.keys.Salt;
 import org.spsec.core.keys.SessionKey;
 import org.spsec.core.model.Cpmt;
+import org.spsec.core.model.Csalt;
 import org.spsec.core.model.ParticipantId;
 import org.spsec.core.time.AcceptanceWindow;
 import org.spsec.core.time.Timestamps;
@@ -126,7 +126,7 @@ class DerivedVectorsTest {
             StampLayout.writeAad(aadBytes, id, payload.length);
             assertThat(Hex.of(aadBytes)).isEqualTo(d.get("aad").asText());
             byte[] nonce = new byte[12];
-            StampLayout.writeNonce(nonce, 12, t, id, seedSalt);
+            GroupChannel.writeNonce(nonce, 12, t, id, seedSalt);
             assertThat(Hex.of(nonce)).isEqualTo(d.get("nonce").asText());
             assertSealsAndOpens(channel, receiver, t, id, payload, d.get("frame").asText());
 

@@ -3,7 +3,6 @@ package org.spsec.core.role;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
-import org.spsec.core.audit.AuditEntry;
 import org.spsec.core.canfd.FrameKind;
 import org.spsec.core.engine.Verdict;
 import org.spsec.core.model.ParticipantState;
@@ -24,15 +23,15 @@ class EventFormatTest {
     }
 
     @Test
-    void theAuditEntryIsTheSameLine() {
+    void aRejectionIsWrittenForMachines() {
         NodeEvent e = new NodeEvent.SecurityEventRaised(1, 5, 0xEE00, "data on 183: outside-window (sender +16.6 ms off, tag verified)",
                 ParticipantState.WARNING, new NodeEvent.Rejection(FrameKind.DATA, Verdict.OUTSIDE_WINDOW, 0x183, false, 0, 16.62));
         EventFormat.Line l = EventFormat.of(e);
-        AuditEntry a = AuditEntry.of("t", e);
-        assertThat(a).isEqualTo(new AuditEntry("t", 5, "warning", "EE00", "data-auth-failure", l.text()));
+        assertThat(l.state()).isEqualTo("warning");
+        assertThat(l.audited()).isTrue();
         assertThat(l.fields()).contains(new EventFormat.Field("kind", "data"), new EventFormat.Field("verdict", "outside-window"),
                 new EventFormat.Field("can_id", "183"), new EventFormat.Field("sender", null), new EventFormat.Field("offset_ms", 16.6));
-        assertThat(AuditEntry.of("t", new NodeEvent.DataReceived(1, 5, 0x183, false, new byte[0], 9))).isNull();
-        assertThat(AuditEntry.of("t", new NodeEvent.Notice(1, 5, "plain"))).isNull();
+        assertThat(EventFormat.of(new NodeEvent.DataReceived(1, 5, 0x183, false, new byte[0], 9)).audited()).isFalse();
+        assertThat(EventFormat.of(new NodeEvent.Notice(1, 5, "plain")).audited()).isFalse();
     }
 }

@@ -6,9 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.spsec.core.crypto.AeadAlgorithm;
 import org.spsec.core.engine.GroupChannel;
 import org.spsec.core.engine.StampMode;
-import org.spsec.core.keys.Csalt;
 import org.spsec.core.keys.KeyMaterial;
 import org.spsec.core.keys.Salt;
+import org.spsec.core.model.Csalt;
 import org.spsec.core.time.AcceptanceWindow;
 
 /** The public example keys of derived.json, for tests that need a working group. */

@@ -3,7 +3,7 @@ package org.spsec.core.canfd.message;
 import java.util.Arrays;
 import org.spsec.core.bytes.DecodeException;
 import org.spsec.core.bytes.LittleEndian;
-import org.spsec.core.keys.Csalt;
+import org.spsec.core.model.Csalt;
 
 /**
  * Time response, Sync to participant (20 bytes); the tag is made with the parameter-authentication key:

@@ -1,4 +1,4 @@
-package org.spsec.core.store;
+package org.spsec.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

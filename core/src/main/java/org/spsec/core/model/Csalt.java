@@ -1,4 +1,4 @@
-package org.spsec.core.keys;
+package org.spsec.core.model;
 
 import java.util.Arrays;
 import org.spsec.core.bytes.ConstantTime;

@@ -1,4 +1,4 @@
-package org.spsec.core.store;
+package org.spsec.store;
 
 import java.nio.file.Path;
 import java.security.SecureRandom;

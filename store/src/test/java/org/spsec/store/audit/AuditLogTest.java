@@ -1,4 +1,4 @@
-package org.spsec.core.audit;
+package org.spsec.store.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -118,5 +118,14 @@ class AuditLogTest {
         Files.write(again, lines);
         assertThat(AuditVerifier.verify(again)).isEqualTo(AuditVerifier.verifyText(Files.readString(again)));
         assertThat(AuditVerifier.verify(again).problem()).isEqualTo("sequence number 30 where 3 was expected");
+    }
+
+    @Test
+    void aWarningIsAuditedAndAPlainNoticeIsNot() {
+        AuditEntry warning = AuditEntry.of("t", new NodeEvent.Notice(1, 2, "trust on first use", true, ParticipantState.CONFIGURATION));
+        assertThat(warning).isNotNull();
+        assertThat(warning.name()).isEqualTo("warning");
+        assertThat(warning.state()).isEqualTo("configuration");
+        assertThat(AuditEntry.of("t", new NodeEvent.Notice(1, 2, "a note", false, ParticipantState.SECURE))).isNull();
     }
 }

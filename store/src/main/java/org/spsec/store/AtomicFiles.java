@@ -1,4 +1,4 @@
-package org.spsec.core.store;
+package org.spsec.store;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,4 +1,4 @@
-package org.spsec.core.audit;
+package org.spsec.store.audit;
 
 import java.io.IOException;
 import java.io.InputStream;

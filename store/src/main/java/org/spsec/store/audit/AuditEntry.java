@@ -1,4 +1,4 @@
-package org.spsec.core.audit;
+package org.spsec.store.audit;
 
 import org.spsec.core.role.EventFormat;
 import org.spsec.core.role.NodeEvent;

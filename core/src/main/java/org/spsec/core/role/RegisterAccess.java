@@ -1,6 +1,7 @@
-package org.spsec.core.model;
+package org.spsec.core.role;
 
 import org.spsec.core.keys.RootKeyKind;
+import org.spsec.core.model.Register;
 
 /**
  * The access ladder of SPEC section 8, shared by the participant (which enforces it) and the
