@@ -297,6 +297,9 @@ class NodeRunnerTest {
         org.spsec.transport.CanBus a = bus.attach("a");
         assertThat(a.wakesUp()).isTrue();
         wakesFromALongWait(a);
+        org.spsec.transport.CanBus v = new VirtualTimeBus(new VirtualClock()).attach("v");
+        assertThat(v.wakesUp()).isTrue();
+        wakesFromALongWait(v);
         try (org.spsec.transport.UdpMulticastBus udp = new org.spsec.transport.UdpMulticastBus("239.74.163.2",
                 30000 + new java.util.Random().nextInt(20000), "lo")) {
             assertThat(udp.wakesUp()).isTrue();
@@ -313,7 +316,7 @@ class NodeRunnerTest {
                 throw new IllegalStateException(e);
             }
         });
-        Thread.sleep(50);
+        Thread.sleep(50); // most likely the receive waits by now; the wake-up ends it either way
         bus.wakeup();
         assertThat(f.get(30, java.util.concurrent.TimeUnit.SECONDS)).isNull();
     }

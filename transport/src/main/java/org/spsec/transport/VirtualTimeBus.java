@@ -80,6 +80,7 @@ public final class VirtualTimeBus {
      * {@code untilMonotonicNanos}. {@code done} is checked only while every attachment waits in
      * receive, so it may read the state of the endpoints behind them. When it returns false the
      * clock stands at {@code untilMonotonicNanos} and every attachment waits for a later event.
+     * One thread at a time drives the bus.
      *
      * @return whether {@code done} held
      * @throws IllegalStateException when an attachment does not come back to receive within two
