@@ -74,6 +74,52 @@ class VirtualTimeBusTest {
         assertThat(s.isAlive() || r.isAlive()).isFalse();
     }
 
+    /**
+     * Frames arriving together come in the order of their senders' attachment, then of sending,
+     * whatever the order in which the threads ran before their first receive.
+     */
+    @Test
+    void framesArrivingTogetherComeInAFixedOrder() throws Exception {
+        VirtualClock clock = new VirtualClock();
+        VirtualTimeBus bus = new VirtualTimeBus(clock);
+        List<CanBus> senders = List.of(bus.attach("a"), bus.attach("b"), bus.attach("c"));
+        CanBus receiver = bus.attach("r");
+        List<Integer> got = new CopyOnWriteArrayList<>();
+        Thread r = loop(receiver, SECOND, f -> {
+            if (f != null) {
+                got.add(f.frame().id());
+            }
+        });
+        List<Thread> threads = new java.util.ArrayList<>();
+        for (int i = senders.size() - 1; i >= 0; i--) { // started last to first
+            CanBus s = senders.get(i);
+            int id = 0x100 * (i + 1);
+            Thread t = new Thread(() -> {
+                try {
+                    s.send(CanFrame.fd(id, false, new byte[1]));
+                    s.send(CanFrame.fd(id + 1, false, new byte[1]));
+                    while (!STOPPED.contains(s)) {
+                        s.receive(SECOND);
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+            threads.add(t);
+        }
+        assertThat(bus.runUntil(() -> got.size() == 6, clock.monotonicNanos() + SECOND)).isTrue();
+        // the others hear each other too (a hears b and c, ...): only the receiver is checked
+        assertThat(got).containsExactly(0x100, 0x101, 0x200, 0x201, 0x300, 0x301);
+        senders.forEach(VirtualTimeBusTest::stop);
+        stop(receiver);
+        for (Thread t : threads) {
+            t.join(TimeUnit.SECONDS.toMillis(60));
+        }
+        r.join(TimeUnit.SECONDS.toMillis(60));
+    }
+
     /** A wake-up ends a waiting receive at once (null), outside runUntil and without moving time. */
     @Test
     void aWakeUpEndsAWaitWithoutMovingTime() throws Exception {
