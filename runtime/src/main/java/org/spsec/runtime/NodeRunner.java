@@ -1,7 +1,6 @@
 package org.spsec.runtime;
 
 import java.io.IOException;
-import java.time.Instant;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
@@ -9,14 +8,19 @@ import org.spsec.core.canfd.CanFrame;
 import org.spsec.core.role.Endpoint;
 import org.spsec.core.role.NodeEventListener;
 import org.spsec.transport.CanBus;
+import org.spsec.transport.NodeClock;
 import org.spsec.transport.ReceivedFrame;
 import org.spsec.transport.capture.CapturedFrame;
 
 /**
- * The one loop of a node: it owns a thread and real (monotonic) time. It waits for a frame or
- * the endpoint's next deadline, feeds the endpoint, sends what it queued and hands its events to
- * the listener. Other threads talk to the endpoint only through {@link #execute}, which runs on
- * the loop thread, so the endpoint stays single-threaded.
+ * The one loop of a node: it owns a thread and the node's time. It waits for a frame or the
+ * endpoint's next deadline, feeds the endpoint, sends what it queued and hands its events to the
+ * listener. Other threads talk to the endpoint only through {@link #execute}, which runs on the
+ * loop thread, so the endpoint stays single-threaded.
+ *
+ * <p>Time comes from the bus's clock ({@link CanBus#clock()}), the one that stamps received
+ * frames: the real clocks on a real transport, a virtual clock on
+ * {@link org.spsec.transport.VirtualTimeBus}, which then runs this loop in virtual time.
  */
 public final class NodeRunner implements AutoCloseable {
     /**
@@ -30,6 +34,7 @@ public final class NodeRunner implements AutoCloseable {
 
     private final Endpoint endpoint;
     private final CanBus bus;
+    private final NodeClock clock;
     private final NodeEventListener listener;
     private final Consumer<CapturedFrame> capture;
     private final ConcurrentLinkedQueue<LongConsumer> actions = new ConcurrentLinkedQueue<>();
@@ -43,6 +48,7 @@ public final class NodeRunner implements AutoCloseable {
     public NodeRunner(String name, Endpoint endpoint, CanBus bus, NodeEventListener listener, Consumer<CapturedFrame> capture) {
         this.endpoint = endpoint;
         this.bus = bus;
+        this.clock = bus.clock();
         this.listener = listener;
         this.capture = capture;
         this.wakeable = bus.wakesUp();
@@ -69,11 +75,14 @@ public final class NodeRunner implements AutoCloseable {
         return this;
     }
 
-    /** Runs {@code action} with the current monotonic time on the loop thread, as soon as the loop is free. */
+    /** Runs {@code action} with the current monotonic time (of the bus's clock) on the loop thread, as soon as the loop is free. */
     public void execute(LongConsumer action) {
         actions.add(action);
         bus.wakeup();
     }
+
+    /** The clock this loop reads (the bus's). */
+    public NodeClock clock() { return clock; }
 
     /** The error that stopped the loop, or null. */
     public Throwable failure() { return failure; }
@@ -85,10 +94,10 @@ public final class NodeRunner implements AutoCloseable {
             while (running) {
                 LongConsumer a;
                 while ((a = actions.poll()) != null) {
-                    a.accept(System.nanoTime());
+                    a.accept(clock.monotonicNanos());
                 }
                 flush();
-                long now = System.nanoTime();
+                long now = clock.monotonicNanos();
                 long deadline = endpoint.nextDeadline();
                 long cap = wakeable ? MAX_WAKEABLE_WAIT_NANOS : MAX_WAIT_NANOS;
                 long wait = actions.isEmpty() ? Math.max(0, Math.min(cap, deadline == Long.MAX_VALUE ? cap : deadline - now)) : 0;
@@ -100,12 +109,12 @@ public final class NodeRunner implements AutoCloseable {
                     endpoint.handleFrame(r.monotonicNanos(), r.frame());
                     flush(); // an answer (a time response) leaves before anything else is done
                 }
-                now = System.nanoTime();
+                now = clock.monotonicNanos();
                 if (now >= endpoint.nextDeadline()) {
                     endpoint.handleTimeout(now);
                 }
                 if (afterStep != null) {
-                    afterStep.accept(System.nanoTime());
+                    afterStep.accept(clock.monotonicNanos());
                 }
             }
             flush();
@@ -125,12 +134,11 @@ public final class NodeRunner implements AutoCloseable {
             // the call (loopback delivers inside it and wakes the receivers) would otherwise
             // report a late departure, shorten the time request's round trip and put the clock
             // behind. Read before, a preemption can only lengthen it, which the filter catches.
-            long departure = System.nanoTime();
+            long departure = clock.monotonicNanos();
             bus.send(f);
             endpoint.transmitted(departure, f);
             if (capture != null) {
-                Instant now = Instant.now();
-                capture.accept(new CapturedFrame(now.getEpochSecond() * 1_000_000_000L + now.getNano(), "tx", f));
+                capture.accept(new CapturedFrame(clock.wallNanos(), "tx", f));
             }
         }
         NodeEventListener.drain(endpoint, listener);

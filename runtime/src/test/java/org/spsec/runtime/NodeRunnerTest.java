@@ -15,16 +15,28 @@ import org.spsec.core.keys.RootKeyKind;
 import org.spsec.core.keys.Salt;
 import org.spsec.core.model.ParticipantId;
 import org.spsec.core.model.ParticipantState;
+import org.spsec.core.role.InMemoryParticipantStorage;
 import org.spsec.core.role.NodeEvent;
 import org.spsec.core.role.ParticipantConfig;
 import org.spsec.core.role.ParticipantEngine;
 import org.spsec.transport.InMemoryBus;
+import org.spsec.transport.VirtualClock;
+import org.spsec.transport.VirtualTimeBus;
+import org.spsec.transport.capture.CapturedFrame;
 
-/** Real time, real threads: a Sync and a participant on the in-memory bus with file storage. */
+/**
+ * The node loop on real threads: in virtual time on {@link VirtualTimeBus} (deadlines of seconds
+ * and an hour of operation without waiting, the same run every time), and once in real time as a
+ * smoke test. Tests that use real time wait for conditions, never for a fixed time.
+ */
 class NodeRunnerTest {
+    private static final long SECOND = 1_000_000_000L;
+    private static final long MINUTE = 60 * SECOND;
+
     @TempDir
     Path tmp;
 
+    /** Smoke test in real time: a Sync and a participant on the in-memory bus with file storage. */
     @Test
     void aSyncAndAParticipantReachSecureAndExchangeDataInRealTime() throws Exception {
         SecureRandom random = new SecureRandom();
@@ -61,6 +73,153 @@ class NodeRunnerTest {
     }
 
     /**
+     * A Sync and a participant in virtual time: the participant is Secure within seconds, data
+     * goes across, and both stay Secure for an hour (heartbeats every second, broadcasts every
+     * 10 s, key roll-overs) with no security event; every capture time is virtual.
+     */
+    @Test
+    void aSyncAndAParticipantRunForAnHourInVirtualTime() throws Exception {
+        Run run = new Run(1);
+        try {
+            long start = run.clock.monotonicNanos();
+            assertThat(run.bus.runUntil(() -> run.p2.state() == ParticipantState.SECURE, start + MINUTE)).isTrue();
+            long secureAt = run.clock.monotonicNanos() - start;
+            assertThat(secureAt).as("virtual time to Secure").isLessThan(10 * SECOND);
+            run.r2.execute(now -> run.p2.submit(now, 0x182, false, new byte[] {42}));
+            assertThat(run.bus.runUntil(() -> run.events.stream().anyMatch(e -> e instanceof NodeEvent.DataReceived), start + 2 * MINUTE)).isTrue();
+            assertThat(run.events).anyMatch(e -> e instanceof NodeEvent.DataReceived d && d.participant() == 1 && d.payload()[0] == 42);
+
+            boolean left = run.bus.runUntil(() -> run.p2.state() != ParticipantState.SECURE || run.sync.state() != ParticipantState.SECURE,
+                    start + 60 * MINUTE);
+            assertThat(left).as("someone left Secure: %s", run.events).isFalse();
+            assertThat(run.clock.monotonicNanos()).isEqualTo(start + 60 * MINUTE);
+            assertThat(run.events).noneMatch(e -> e instanceof NodeEvent.SecurityEventRaised);
+            assertThat(run.r1.failure()).isNull();
+            assertThat(run.r2.failure()).isNull();
+            // heartbeats every second from both, each received by the other, all at virtual times
+            assertThat(run.capture2.stream().filter(c -> c.iface().equals("tx")).count()).isGreaterThan(3500);
+            assertThat(run.capture1.stream().filter(c -> c.iface().equals("rx")).count()).isGreaterThan(3500);
+            assertThat(run.capture1).allMatch(c -> c.timeNanos() >= VirtualClock.DEFAULT_WALL_START
+                    && c.timeNanos() <= VirtualClock.DEFAULT_WALL_START + 60 * MINUTE);
+        } finally {
+            run.close();
+        }
+    }
+
+    /** The same seed gives the same run, frame for frame and at the same virtual times. */
+    @Test
+    void aRunInVirtualTimeIsTheSameEveryTime() throws Exception {
+        List<List<CapturedFrame>> captures = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Run run = new Run(7);
+            try {
+                long start = run.clock.monotonicNanos();
+                assertThat(run.bus.runUntil(() -> run.p2.state() == ParticipantState.SECURE, start + MINUTE)).isTrue();
+                run.r2.execute(now -> run.p2.submit(now, 0x182, false, new byte[] {1, 2, 3}));
+                run.bus.runUntil(() -> false, start + 3 * MINUTE);
+                List<CapturedFrame> all = new java.util.ArrayList<>(run.capture1);
+                all.addAll(run.capture2);
+                captures.add(all);
+            } finally {
+                run.close();
+            }
+        }
+        assertThat(captures.get(0)).hasSizeGreaterThan(300);
+        assertThat(captures.get(1)).isEqualTo(captures.get(0));
+        assertThat(captures.get(2)).isEqualTo(captures.get(0));
+    }
+
+    /**
+     * Deadlines of seconds, exactly: a participant with no Sync on the bus asks for the time every
+     * 2 s (its retry period), and reports the missing answer once.
+     */
+    @Test
+    void aParticipantWithoutSyncAsksForTheTimeEveryTwoSecondsOfVirtualTime() throws Exception {
+        VirtualClock clock = new VirtualClock();
+        VirtualTimeBus bus = new VirtualTimeBus(clock);
+        InMemoryParticipantStorage s2 = new InMemoryParticipantStorage();
+        s2.storeKey(seed(new java.util.Random(3)));
+        ParticipantEngine p2 = new ParticipantEngine(ParticipantConfig.defaults(ParticipantId.of(2)), s2, seeded(3),
+                clock.monotonicNanos(), 1L << 30);
+        List<NodeEvent> events = new CopyOnWriteArrayList<>();
+        List<CapturedFrame> sent = new CopyOnWriteArrayList<>();
+        org.spsec.transport.CanBus b2 = bus.attach("p2");
+        NodeRunner r2 = new NodeRunner("p2", p2, b2, events::add, c -> {
+            if (c.iface().equals("tx")) {
+                sent.add(c);
+            }
+        }).start();
+        try {
+            bus.runFor(21 * SECOND);
+            assertThat(p2.state()).isEqualTo(ParticipantState.WAITING);
+            assertThat(sent).as("requests at 0, 2, ... 20 s").hasSize(11);
+            assertThat(sent.get(0).timeNanos()).isEqualTo(VirtualClock.DEFAULT_WALL_START);
+            for (int i = 1; i < sent.size(); i++) {
+                assertThat(sent.get(i).timeNanos() - sent.get(i - 1).timeNanos()).as("gap before request %d", i).isEqualTo(2 * SECOND);
+            }
+            assertThat(events.stream().filter(e -> e instanceof NodeEvent.SecurityEventRaised s && s.code() == 0xFE01).count()).isEqualTo(1);
+        } finally {
+            r2.close();
+            b2.close();
+        }
+    }
+
+    /**
+     * A Sync and participant 2 on a virtual-time bus, each with a seeded random source of its own.
+     * Storage in memory: {@link FileParticipantStorage} confirms the timestamp mark from a writer
+     * thread of its own after a real fsync, which virtual time would not wait for.
+     */
+    private static final class Run implements AutoCloseable {
+        final VirtualClock clock = new VirtualClock();
+        final VirtualTimeBus bus = new VirtualTimeBus(clock, 200_000);
+        final List<NodeEvent> events = new CopyOnWriteArrayList<>();
+        final List<CapturedFrame> capture1 = new CopyOnWriteArrayList<>();
+        final List<CapturedFrame> capture2 = new CopyOnWriteArrayList<>();
+        final ParticipantEngine sync;
+        final ParticipantEngine p2;
+        final org.spsec.transport.CanBus b1;
+        final org.spsec.transport.CanBus b2;
+        final NodeRunner r1;
+        final NodeRunner r2;
+
+        Run(long seed) throws Exception {
+            RootKey key = seed(new java.util.Random(seed));
+            InMemoryParticipantStorage s1 = new InMemoryParticipantStorage();
+            s1.storeKey(key);
+            InMemoryParticipantStorage s2 = new InMemoryParticipantStorage();
+            s2.storeKey(key);
+            sync = new ParticipantEngine(ParticipantConfig.defaults(ParticipantId.of(1)).withSyncRole(true), s1, seeded(seed),
+                    clock.monotonicNanos(), 1L << 32);
+            p2 = new ParticipantEngine(ParticipantConfig.defaults(ParticipantId.of(2)), s2, seeded(seed + 1), clock.monotonicNanos(), 1L << 30);
+            b1 = bus.attach("p1");
+            b2 = bus.attach("p2");
+            r1 = new NodeRunner("p1", sync, b1, events::add, capture1::add).start();
+            r2 = new NodeRunner("p2", p2, b2, events::add, capture2::add).start();
+        }
+
+        @Override
+        public void close() {
+            r1.close();
+            r2.close();
+            b1.close();
+            b2.close();
+        }
+    }
+
+    /** A random source that gives the same numbers for the same seed (SHA1PRNG seeded before its first use). */
+    private static SecureRandom seeded(long seed) throws Exception {
+        SecureRandom r = SecureRandom.getInstance("SHA1PRNG");
+        r.setSeed(seed);
+        return r;
+    }
+
+    private static RootKey seed(java.util.Random random) {
+        byte[] k = new byte[32];
+        random.nextBytes(k);
+        return new RootKey(RootKeyKind.SEED, KeyMaterial.copyOf(k), Salt.copyOf(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}), new KeyId(5));
+    }
+
+    /**
      * {@code execute} wakes the loop: on a bus whose receive returns only when woken (its time-out
      * ignored), an action still runs, and close() still stops the loop. Without the wake-up the
      * action would wait for the next frame, which never comes.
@@ -68,10 +227,12 @@ class NodeRunnerTest {
     @Test
     void executeWakesTheLoopAtOnce() throws Exception {
         java.util.concurrent.Semaphore wake = new java.util.concurrent.Semaphore(0);
+        java.util.concurrent.CountDownLatch waiting = new java.util.concurrent.CountDownLatch(1);
         org.spsec.transport.CanBus sleepy = new org.spsec.transport.CanBus() {
             @Override public String describe() { return "sleepy"; }
             @Override public void send(org.spsec.core.canfd.CanFrame frame) { }
             @Override public org.spsec.transport.ReceivedFrame receive(long timeoutNanos) throws InterruptedException {
+                waiting.countDown();
                 wake.acquire(); // ignores the time-out: only a wake-up ends the wait
                 return null;
             }
@@ -88,7 +249,7 @@ class NodeRunnerTest {
         };
         java.util.concurrent.CountDownLatch ran = new java.util.concurrent.CountDownLatch(1);
         NodeRunner r = new NodeRunner("sleepy", idle, sleepy, e -> { }, null).start();
-        Thread.sleep(50); // let the loop block in receive
+        assertThat(waiting.await(30, java.util.concurrent.TimeUnit.SECONDS)).as("the loop waits in receive").isTrue();
         r.execute(now -> ran.countDown());
         assertThat(ran.await(30, java.util.concurrent.TimeUnit.SECONDS)).as("the action ran").isTrue();
         r.close();
@@ -136,6 +297,9 @@ class NodeRunnerTest {
         org.spsec.transport.CanBus a = bus.attach("a");
         assertThat(a.wakesUp()).isTrue();
         wakesFromALongWait(a);
+        org.spsec.transport.CanBus v = new VirtualTimeBus(new VirtualClock()).attach("v");
+        assertThat(v.wakesUp()).isTrue();
+        wakesFromALongWait(v);
         try (org.spsec.transport.UdpMulticastBus udp = new org.spsec.transport.UdpMulticastBus("239.74.163.2",
                 30000 + new java.util.Random().nextInt(20000), "lo")) {
             assertThat(udp.wakesUp()).isTrue();
@@ -152,7 +316,7 @@ class NodeRunnerTest {
                 throw new IllegalStateException(e);
             }
         });
-        Thread.sleep(50);
+        Thread.sleep(50); // most likely the receive waits by now; the wake-up ends it either way
         bus.wakeup();
         assertThat(f.get(30, java.util.concurrent.TimeUnit.SECONDS)).isNull();
     }

@@ -69,10 +69,15 @@ public record BusSpec(String kind, String group, int port, String iface) {
 
     /** Opens the bus ({@code mem} gets a bus of its own: useful only inside one process). */
     public CanBus open(String nodeName) throws IOException {
+        return open(nodeName, NodeClock.system());
+    }
+
+    /** Opens the bus stamping frames and measuring time-outs with {@code clock}. */
+    public CanBus open(String nodeName, NodeClock clock) throws IOException {
         return switch (kind) {
-            case "mem" -> new InMemoryBus().attach(nodeName);
-            case "udp" -> new UdpMulticastBus(group, port, iface);
-            default -> new SocketCanBus(iface);
+            case "mem" -> new InMemoryBus(clock).attach(nodeName);
+            case "udp" -> new UdpMulticastBus(group, port, iface, clock);
+            default -> new SocketCanBus(iface, clock);
         };
     }
 }

@@ -28,6 +28,13 @@ public interface CanBus extends AutoCloseable {
     default boolean wakesUp() { return false; }
 
     /**
+     * The clock this transport stamps received frames with and computes its deadlines on; a
+     * {@code NodeRunner} over this bus reads its time there too. The real clocks unless the bus
+     * was given another one.
+     */
+    default NodeClock clock() { return NodeClock.system(); }
+
+    /**
      * Datagrams or frames received that this transport could not decode into a CAN frame at
      * all (never dropped without a trace: counted here, the last reason in {@link #lastUndecodable()}).
      */

@@ -1,6 +1,5 @@
 package org.spsec.transport;
 
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -9,10 +8,22 @@ import org.spsec.core.canfd.CanFrame;
 
 /**
  * A bus inside one process, in real time: every frame sent through one attachment is
- * delivered to all the others. (The simulated bus in virtual time is {@code org.spsec.sim}.)
+ * delivered to all the others. (A bus inside one process in virtual time, for tests of the node
+ * loop, is {@link VirtualTimeBus}; the simulated bus with faults is {@code org.spsec.sim}.)
  */
 public final class InMemoryBus {
     private final List<Attachment> attachments = new CopyOnWriteArrayList<>();
+    private final NodeClock clock;
+
+    /** A bus on the real clocks. */
+    public InMemoryBus() {
+        this(NodeClock.system());
+    }
+
+    /** A bus that stamps frames with {@code clock}; receives wait in real time. */
+    public InMemoryBus(NodeClock clock) {
+        this.clock = java.util.Objects.requireNonNull(clock, "clock");
+    }
 
     public CanBus attach(String name) {
         Attachment a = new Attachment(name);
@@ -39,9 +50,9 @@ public final class InMemoryBus {
             if (closed) {
                 throw new IllegalStateException("bus attachment closed");
             }
-            long mono = System.nanoTime();
-            Instant now = Instant.now();
-            ReceivedFrame r = new ReceivedFrame(mono, now.getEpochSecond() * 1_000_000_000L + now.getNano(), frame);
+            long mono = clock.monotonicNanos();
+            long wall = clock.wallNanos();
+            ReceivedFrame r = new ReceivedFrame(mono, wall, frame);
             for (Attachment a : attachments) {
                 if (a != this && !a.closed) {
                     a.inbox.add(r);
@@ -62,6 +73,9 @@ public final class InMemoryBus {
 
         @Override
         public boolean wakesUp() { return true; }
+
+        @Override
+        public NodeClock clock() { return clock; }
 
         @Override
         public void close() {

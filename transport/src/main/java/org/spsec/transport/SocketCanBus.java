@@ -2,7 +2,6 @@ package org.spsec.transport;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.time.Instant;
 import tel.schich.javacan.CanChannels;
 import tel.schich.javacan.CanSocketOptions;
 import tel.schich.javacan.NetworkDevice;
@@ -15,11 +14,21 @@ import tel.schich.javacan.RawCanChannel;
 public final class SocketCanBus implements CanBus {
     private final String name;
     private final RawCanChannel channel;
+    private final NodeClock clock;
 
     private volatile long undecodable;
     private volatile String lastUndecodable;
 
     public SocketCanBus(String iface) throws IOException {
+        this(iface, NodeClock.system());
+    }
+
+    /**
+     * @param clock stamps received frames; the wait itself is the socket's receive time-out, in
+     *              real time
+     */
+    public SocketCanBus(String iface, NodeClock clock) throws IOException {
+        this.clock = java.util.Objects.requireNonNull(clock, "clock");
         this.name = iface;
         RawCanChannel ch;
         try {
@@ -51,6 +60,9 @@ public final class SocketCanBus implements CanBus {
     public String describe() { return "socketcan " + name; }
 
     @Override
+    public NodeClock clock() { return clock; }
+
+    @Override
     public void send(org.spsec.core.canfd.CanFrame frame) throws IOException {
         channel.write(SocketCanFrames.toSocketCan(frame));
     }
@@ -60,7 +72,7 @@ public final class SocketCanBus implements CanBus {
         channel.setOption(CanSocketOptions.SO_RCVTIMEO, Duration.ofNanos(Math.max(1_000_000, timeoutNanos)));
         try {
             tel.schich.javacan.CanFrame raw = channel.read();
-            long mono = System.nanoTime();
+            long mono = clock.monotonicNanos();
             org.spsec.core.canfd.CanFrame f;
             try {
                 f = SocketCanFrames.fromSocketCan(raw);
@@ -69,8 +81,8 @@ public final class SocketCanBus implements CanBus {
                 lastUndecodable = e.getMessage();
                 return null;
             }
-            Instant now = Instant.now();
-            return f == null ? null : new ReceivedFrame(mono, now.getEpochSecond() * 1_000_000_000L + now.getNano(), f);
+            long wall = clock.wallNanos();
+            return f == null ? null : new ReceivedFrame(mono, wall, f);
         } catch (IOException e) {
             if (e.getMessage() != null && (e.getMessage().contains("EAGAIN") || e.getMessage().contains("timed out")
                     || e.getMessage().contains("Resource temporarily unavailable"))) {

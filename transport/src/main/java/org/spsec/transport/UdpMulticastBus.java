@@ -11,7 +11,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
-import java.time.Instant;
 import org.spsec.core.canfd.CanFrame;
 
 /**
@@ -34,6 +33,7 @@ public final class UdpMulticastBus implements CanBus {
     private final DatagramChannel sender;
     private final Selector selector;
     private final int ownPort;
+    private final NodeClock clock;
     private final ByteBuffer buffer = ByteBuffer.allocate(2048);
     private volatile long undecodable;
     private volatile String lastUndecodable;
@@ -43,6 +43,16 @@ public final class UdpMulticastBus implements CanBus {
      *              then follows the routing table, which may leave this host)
      */
     public UdpMulticastBus(String groupAddress, int port, String iface) throws IOException {
+        this(groupAddress, port, iface, NodeClock.system());
+    }
+
+    /**
+     * @param clock stamps received and sent frames and measures the receive time-out; the wait
+     *              itself is a selector's, in real time, so a clock that does not move with real
+     *              time makes a receive with a time-out return only when a frame or a wake-up comes
+     */
+    public UdpMulticastBus(String groupAddress, int port, String iface, NodeClock clock) throws IOException {
+        this.clock = java.util.Objects.requireNonNull(clock, "clock");
         InetAddress g = InetAddress.getByName(groupAddress);
         if (!g.isMulticastAddress()) {
             throw new IOException(groupAddress + " is not a multicast group address");
@@ -90,7 +100,7 @@ public final class UdpMulticastBus implements CanBus {
 
     @Override
     public void send(CanFrame frame) throws IOException {
-        sender.send(ByteBuffer.wrap(PythonCanFormat.encode(frame, System.currentTimeMillis() / 1000.0)), group);
+        sender.send(ByteBuffer.wrap(PythonCanFormat.encode(frame, Math.floorDiv(clock.wallNanos(), 1_000_000L) / 1000.0)), group);
     }
 
     private final java.util.concurrent.atomic.AtomicBoolean woken = new java.util.concurrent.atomic.AtomicBoolean();
@@ -105,8 +115,11 @@ public final class UdpMulticastBus implements CanBus {
     public boolean wakesUp() { return true; }
 
     @Override
+    public NodeClock clock() { return clock; }
+
+    @Override
     public ReceivedFrame receive(long timeoutNanos) throws IOException {
-        long deadline = System.nanoTime() + Math.max(0, timeoutNanos);
+        long deadline = clock.monotonicNanos() + Math.max(0, timeoutNanos);
         while (true) {
             buffer.clear();
             SocketAddress from = receiver.receive(buffer);
@@ -114,8 +127,8 @@ public final class UdpMulticastBus implements CanBus {
                 if (from instanceof InetSocketAddress a && a.getPort() == ownPort) {
                     continue; // our own transmission, looped back
                 }
-                long mono = System.nanoTime();
-                Instant now = Instant.now();
+                long mono = clock.monotonicNanos();
+                long wall = clock.wallNanos();
                 CanFrame f;
                 try {
                     f = PythonCanFormat.decode(buffer.array(), buffer.position());
@@ -126,18 +139,18 @@ public final class UdpMulticastBus implements CanBus {
                     continue;
                 }
                 if (f != null) {
-                    return new ReceivedFrame(mono, now.getEpochSecond() * 1_000_000_000L + now.getNano(), f);
+                    return new ReceivedFrame(mono, wall, f);
                 }
                 continue;
             }
-            long left = deadline - System.nanoTime();
+            long left = deadline - clock.monotonicNanos();
             if (left <= 0) {
                 return null;
             }
             selector.select(Math.max(1, left / 1_000_000));
             selector.selectedKeys().clear();
             if (woken.getAndSet(false)) {
-                deadline = System.nanoTime(); // one more look for a frame, then back to the caller
+                deadline = clock.monotonicNanos(); // one more look for a frame, then back to the caller
             }
         }
     }
