@@ -168,7 +168,7 @@ abstract class NodeCommand implements Callable<Integer> {
         // The engine keeps its timestamp mark in the store itself (TimeLine): a random start is
         // used only by a Sync that never stored one.
         ParticipantEngine engine = new ParticipantEngine(config, storage, random, System.nanoTime(), TimeLine.randomStart(random));
-        NodeRunner runner = new NodeRunner("P" + pid, engine, canBus, e -> report(out, auditLog, e), captureWriter == null ? null : f -> {
+        NodeRunner runner = new NodeRunner("P" + pid, engine, canBus, e -> report(out, auditLog, canBus.clock(), e), captureWriter == null ? null : f -> {
             try {
                 captureWriter.write(Candump.format(new CapturedFrame(f.timeNanos(), canBus.describe().split(" ")[0], f.frame())) + "\n");
             } catch (IOException ex) {
@@ -279,8 +279,8 @@ abstract class NodeCommand implements Callable<Integer> {
      * audit entry. Its time is the event's own (for a frame, when it was received), on the wall
      * clock: not the time it is written down.
      */
-    private void report(PrintWriter out, org.spsec.runtime.AuditAppender auditLog, NodeEvent e) {
-        long wallNanos = wallNanosOf(e.at());
+    private void report(PrintWriter out, org.spsec.runtime.AuditAppender auditLog, org.spsec.transport.NodeClock clock, NodeEvent e) {
+        long wallNanos = clock.wallNanosAt(e.at());
         if (!(e instanceof NodeEvent.DataReceived) || printData) {
             out.println(json ? JsonLines.nodeEvent(JsonLines.seconds(wallNanos), e) : EventFormat.of(e).console());
         }
@@ -291,13 +291,6 @@ abstract class NodeCommand implements Callable<Integer> {
                 auditLog.append(entry);
             }
         }
-    }
-
-    /** The wall-clock time of monotonic time {@code at} (both clocks read now, once). */
-    private static long wallNanosOf(long at) {
-        Instant now = Instant.now();
-        long mono = System.nanoTime();
-        return now.getEpochSecond() * 1_000_000_000L + now.getNano() - (mono - at);
     }
 
     /** Numeric options out of their range are usage errors, refused before anything else. */

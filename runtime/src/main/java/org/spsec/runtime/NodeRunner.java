@@ -127,7 +127,18 @@ public final class NodeRunner implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends what the endpoint queued and hands its events to the listener, again until both are
+     * empty: a listener on this thread may act on the endpoint (a Configurator's next operation
+     * after one finished), and what it queues leaves now, not when the loop next wakes.
+     */
     private void flush() throws IOException {
+        do {
+            sendQueued();
+        } while (NodeEventListener.drain(endpoint, listener));
+    }
+
+    private void sendQueued() throws IOException {
         CanFrame f;
         while ((f = endpoint.pollTransmit()) != null) {
             // The departure time is read *before* the send call: a thread preempted right after
@@ -141,7 +152,6 @@ public final class NodeRunner implements AutoCloseable {
                 capture.accept(new CapturedFrame(clock.wallNanos(), "tx", f));
             }
         }
-        NodeEventListener.drain(endpoint, listener);
     }
 
     /** Stops the loop (sending what is queued) and waits for it. */

@@ -16,6 +16,14 @@ public interface NodeClock {
     /** Wall-clock nanoseconds since 1970-01-01T00:00:00Z. */
     long wallNanos();
 
+    /**
+     * The wall-clock time of monotonic time {@code monotonic} (for example an event's or a frame's
+     * receive time), reading both clocks once now.
+     */
+    default long wallNanosAt(long monotonic) {
+        return wallNanos() - (monotonicNanos() - monotonic);
+    }
+
     /** The real clocks of this machine. */
     static NodeClock system() {
         return SystemClock.INSTANCE;

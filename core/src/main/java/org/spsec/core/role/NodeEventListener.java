@@ -9,11 +9,14 @@ package org.spsec.core.role;
 public interface NodeEventListener {
     void onEvent(NodeEvent event);
 
-    /** Delivers every pending event of {@code endpoint} to {@code listener}, in order. */
-    static void drain(Endpoint endpoint, NodeEventListener listener) {
+    /** Delivers every pending event of {@code endpoint} to {@code listener}, in order; true if there was any. */
+    static boolean drain(Endpoint endpoint, NodeEventListener listener) {
+        boolean any = false;
         NodeEvent e;
         while ((e = endpoint.pollEvent()) != null) {
             listener.onEvent(e);
+            any = true;
         }
+        return any;
     }
 }
