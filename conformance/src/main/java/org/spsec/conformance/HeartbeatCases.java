@@ -92,8 +92,24 @@ final class HeartbeatCases {
                     b.tool.value(), b.tool.value()), List.of());
             return;
         }
-        long p = b.heartbeatPeriod();
-        List<String> ev = new ArrayList<>();
+        // An early Warning that a loaded host may have caused (the tool's own heartbeats or frames
+        // late) is not held against the device at once: the case runs again, and only an early
+        // Warning in the second run as well is a failure.
+        for (int attempt = 1; ; attempt++) {
+            long p = b.heartbeatPeriod();
+            List<String> ev = new ArrayList<>();
+            if (attempt > 1) {
+                ev.add("second run: the first saw a Warning before 2.5 cycles had passed");
+                b.awaitHeartbeat(b.now(), st -> st == 0x02, 5 * SECOND + 2 * p + SECOND); // Secure again first
+            }
+            if (silentPeerOnce(b, sink, p, ev, attempt < 2)) {
+                return;
+            }
+        }
+    }
+
+    /** One run of HB-02; false (nothing reported) when it saw an early Warning and {@code mayRetry}. */
+    private static boolean silentPeerOnce(Bench b, CaseSink sink, long p, List<String> ev, boolean mayRetry) {
         // The device expects the tool only once it heard it: a few of the tool's heartbeats first.
         b.pause(Math.max(p, SECOND));
         b.markEvents();
@@ -108,6 +124,9 @@ final class HeartbeatCases {
         List<Judge.Stamped> hb = b.heartbeatsSince(from);
         hb.stream().limit(8).forEach(s -> ev.add(b.candump(s)));
         boolean early = hb.stream().anyMatch(s -> s.verified() && (s.status() & 0x80) != 0 && s.at() < due - 20 * MS);
+        if (early && mayRetry) {
+            return false;
+        }
         // After the due time (and a margin for a heartbeat already on its way) the device is in
         // Warning: its heartbeats carry 83h, or (the reference's habit) it sends none. A 02h
         // heartbeat then means it recorded the event without leaving Secure.
@@ -133,6 +152,7 @@ final class HeartbeatCases {
             sink.add("HB-02", G, "9", title("HB-02"), CaseVerdict.FAIL, String.format("51h = %04Xh, expected %04Xh%s", code, expected,
                     warn == null ? "; no Warning either" : ""), ev);
         }
+        return true;
     }
 
     private static void warning(Bench b, CaseSink sink) {
