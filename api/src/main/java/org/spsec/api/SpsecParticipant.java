@@ -87,6 +87,7 @@ public final class SpsecParticipant implements AutoCloseable {
         this.runner = new NodeRunner("P" + id, engine, bus, e -> deliver(e, onData, onEvent), null);
         this.snapshot = snapshotNow();
         runner.afterEachStep(now -> snapshot = snapshotNow());
+        runner.inlineExecution(true); // send() seals and sends on the caller's thread when the loop waits
     }
 
     /** A builder for a participant; nothing happens until {@link Builder#start()}. */

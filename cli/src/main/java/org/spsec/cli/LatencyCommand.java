@@ -181,7 +181,7 @@ final class LatencyCommand implements Callable<Integer> {
         ParticipantEngine engine = new ParticipantEngine(ParticipantConfig.defaults(ParticipantId.of(2)), storage, random, System.nanoTime(),
                 TimeLine.randomStart(random));
         try (UdpMulticastBus bus = new UdpMulticastBus(GROUP, p, "lo");
-             NodeRunner runner = new NodeRunner("latency-sender", engine, bus, e -> { }, null).start()) {
+             NodeRunner runner = new NodeRunner("latency-sender", engine, bus, e -> { }, null).inlineExecution(true).start()) {
             long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (state(runner, engine) != ParticipantState.SECURE) {
                 if (System.nanoTime() > until) {

@@ -175,6 +175,7 @@ abstract class NodeCommand implements Callable<Integer> {
                 throw new UncheckedIOException(ex);
             }
         });
+        runner.inlineExecution(true); // --send frames leave from this thread when the loop waits
         CountDownLatch stopped = new CountDownLatch(1);
         // Ctrl-C: ask the loop to stop, then keep the JVM alive until the node has persisted what it must.
         Thread hook = new Thread(() -> {

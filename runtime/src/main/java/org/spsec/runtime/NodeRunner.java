@@ -2,6 +2,7 @@ package org.spsec.runtime;
 
 import java.io.IOException;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import org.spsec.core.canfd.CanFrame;
@@ -17,6 +18,13 @@ import org.spsec.transport.capture.CapturedFrame;
  * endpoint's next deadline, feeds the endpoint, sends what it queued and hands its events to the
  * listener. Other threads talk to the endpoint only through {@link #execute}, which runs on the
  * loop thread, so the endpoint stays single-threaded.
+ *
+ * <p>With {@link #inlineExecution} on, an action given to {@link #execute} while the loop is
+ * waiting runs at once on the calling thread instead, under the lock the loop holds whenever it
+ * works: the endpoint is still used by one thread at a time, and an application's frame leaves
+ * without waiting for the loop thread to be woken and scheduled (on an idle machine that wake-up
+ * costs tens to a hundred microseconds). The listener, capture and after-step hook then run on the
+ * calling thread for that action.
  *
  * <p>Time comes from the bus's clock ({@link CanBus#clock()}), the one that stamps received
  * frames: the real clocks on a real transport, a virtual clock on
@@ -40,6 +48,9 @@ public final class NodeRunner implements AutoCloseable {
     private final ConcurrentLinkedQueue<LongConsumer> actions = new ConcurrentLinkedQueue<>();
     private final Thread thread;
     private final boolean wakeable;
+    /** Held by whoever works on the endpoint: the loop (except while it waits) or an inline action. */
+    private final ReentrantLock lock = new ReentrantLock();
+    private volatile boolean inline;
     private volatile boolean running = true;
     private volatile Throwable failure;
     private LongConsumer afterStep;
@@ -75,10 +86,54 @@ public final class NodeRunner implements AutoCloseable {
         return this;
     }
 
-    /** Runs {@code action} with the current monotonic time (of the bus's clock) on the loop thread, as soon as the loop is free. */
+    /**
+     * Runs {@code action} with the current monotonic time (of the bus's clock) on the loop thread,
+     * as soon as the loop is free; with {@link #inlineExecution} on, and the loop waiting with no
+     * action queued before this one, at once on the calling thread (never on the loop's own thread
+     * or from inside a listener: those queue it).
+     */
     public void execute(LongConsumer action) {
+        if (inline && running && actions.isEmpty() && !lock.isHeldByCurrentThread() && lock.tryLock()) {
+            try {
+                if (running && actions.isEmpty()) {
+                    runInline(action);
+                    return;
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
         actions.add(action);
         bus.wakeup();
+    }
+
+    /**
+     * Lets {@link #execute} run an action on the calling thread when the loop is waiting (see the
+     * class comment). For senders that care about latency: an embedded participant's {@code send}.
+     */
+    public NodeRunner inlineExecution(boolean on) {
+        this.inline = on;
+        return this;
+    }
+
+    private void runInline(LongConsumer action) {
+        long deadlineBefore = endpoint.nextDeadline();
+        try {
+            long now = clock.monotonicNanos();
+            action.accept(now);
+            flush();
+            if (afterStep != null) {
+                afterStep.accept(clock.monotonicNanos());
+            }
+        } catch (IOException | RuntimeException e) {
+            failure = e; // as on the loop: the node stops
+            running = false;
+            bus.wakeup();
+            return;
+        }
+        if (endpoint.nextDeadline() < deadlineBefore) {
+            bus.wakeup(); // the loop waits for the old deadline: let it look again
+        }
     }
 
     /** The clock this loop reads (the bus's). */
@@ -92,32 +147,48 @@ public final class NodeRunner implements AutoCloseable {
     private void loop() {
         try {
             while (running) {
-                LongConsumer a;
-                while ((a = actions.poll()) != null) {
-                    a.accept(clock.monotonicNanos());
-                }
-                flush();
-                long now = clock.monotonicNanos();
-                long deadline = endpoint.nextDeadline();
-                long cap = wakeable ? MAX_WAKEABLE_WAIT_NANOS : MAX_WAIT_NANOS;
-                long wait = actions.isEmpty() ? Math.max(0, Math.min(cap, deadline == Long.MAX_VALUE ? cap : deadline - now)) : 0;
-                ReceivedFrame r = bus.receive(wait);
-                if (r != null) {
-                    if (capture != null) {
-                        capture.accept(new CapturedFrame(r.wallNanos(), "rx", r.frame()));
+                long wait;
+                lock.lock();
+                try {
+                    LongConsumer a;
+                    while ((a = actions.poll()) != null) {
+                        a.accept(clock.monotonicNanos());
                     }
-                    endpoint.handleFrame(r.monotonicNanos(), r.frame());
-                    flush(); // an answer (a time response) leaves before anything else is done
+                    flush();
+                    long now = clock.monotonicNanos();
+                    long deadline = endpoint.nextDeadline();
+                    long cap = wakeable ? MAX_WAKEABLE_WAIT_NANOS : MAX_WAIT_NANOS;
+                    wait = actions.isEmpty() ? Math.max(0, Math.min(cap, deadline == Long.MAX_VALUE ? cap : deadline - now)) : 0;
+                } finally {
+                    lock.unlock();
                 }
-                now = clock.monotonicNanos();
-                if (now >= endpoint.nextDeadline()) {
-                    endpoint.handleTimeout(now);
-                }
-                if (afterStep != null) {
-                    afterStep.accept(clock.monotonicNanos());
+                ReceivedFrame r = bus.receive(wait); // the only time the loop does not hold the lock
+                lock.lock();
+                try {
+                    if (r != null) {
+                        if (capture != null) {
+                            capture.accept(new CapturedFrame(r.wallNanos(), "rx", r.frame()));
+                        }
+                        endpoint.handleFrame(r.monotonicNanos(), r.frame());
+                        flush(); // an answer (a time response) leaves before anything else is done
+                    }
+                    long now = clock.monotonicNanos();
+                    if (now >= endpoint.nextDeadline()) {
+                        endpoint.handleTimeout(now);
+                    }
+                    if (afterStep != null) {
+                        afterStep.accept(clock.monotonicNanos());
+                    }
+                } finally {
+                    lock.unlock();
                 }
             }
-            flush();
+            lock.lock();
+            try {
+                flush();
+            } finally {
+                lock.unlock();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException | RuntimeException e) {

@@ -320,4 +320,75 @@ class NodeRunnerTest {
         bus.wakeup();
         assertThat(f.get(30, java.util.concurrent.TimeUnit.SECONDS)).isNull();
     }
+
+    /**
+     * With inline execution, an action given while the loop waits runs on the caller's thread, and
+     * the endpoint is never used by two threads at once: four threads execute while frames arrive.
+     */
+    @Test
+    void inlineActionsRunOnTheCallerAndNeverAlongsideTheLoop() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger inside = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean overlap = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicLong frames = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong actions = new java.util.concurrent.atomic.AtomicLong();
+        org.spsec.core.role.Endpoint guarded = new org.spsec.core.role.Endpoint() {
+            private void work(Runnable r) {
+                if (inside.incrementAndGet() != 1) {
+                    overlap.set(true);
+                }
+                for (int i = 0; i < 100; i++) {
+                    Thread.onSpinWait(); // widen the window an overlap would need
+                }
+                r.run();
+                inside.decrementAndGet();
+            }
+            @Override public void handleFrame(long now, org.spsec.core.canfd.CanFrame frame) { work(frames::incrementAndGet); }
+            @Override public void handleTimeout(long now) { work(() -> { }); }
+            @Override public long nextDeadline() { return Long.MAX_VALUE; }
+            @Override public org.spsec.core.canfd.CanFrame pollTransmit() { return null; }
+            @Override public NodeEvent pollEvent() { return null; }
+        };
+        org.spsec.transport.InMemoryBus bus = new org.spsec.transport.InMemoryBus();
+        org.spsec.transport.CanBus peer = bus.attach("peer");
+        try (NodeRunner r = new NodeRunner("guarded", guarded, bus.attach("node"), e -> { }, null).inlineExecution(true).start()) {
+            // Once the loop waits (it may still be starting on a busy machine), an action runs on the caller.
+            Thread caller = Thread.currentThread();
+            boolean inlineSeen = false;
+            long wait = System.nanoTime() + 60 * SECOND;
+            while (!inlineSeen && System.nanoTime() < wait) {
+                java.util.concurrent.CompletableFuture<Thread> ran = new java.util.concurrent.CompletableFuture<>();
+                r.execute(now -> ran.complete(Thread.currentThread()));
+                inlineSeen = ran.get(30, java.util.concurrent.TimeUnit.SECONDS) == caller;
+                if (!inlineSeen) {
+                    Thread.sleep(10);
+                }
+            }
+            assertThat(inlineSeen).as("an action given while the loop waits runs on the caller").isTrue();
+            java.util.List<Thread> threads = new java.util.ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                Thread th = new Thread(() -> {
+                    for (int i = 0; i < 2_000; i++) {
+                        r.execute(now -> guarded.handleTimeout(now)); // the endpoint, from an action
+                        r.execute(now -> actions.incrementAndGet());
+                    }
+                });
+                threads.add(th);
+                th.start();
+            }
+            for (int i = 0; i < 2_000; i++) {
+                peer.send(org.spsec.core.canfd.CanFrame.fd(0x100, false, new byte[] {1}, 0, 1));
+            }
+            for (Thread th : threads) {
+                th.join(60_000);
+            }
+            long until = System.nanoTime() + 60 * SECOND;
+            while ((actions.get() < 8_000 || frames.get() < 2_000) && System.nanoTime() < until) {
+                Thread.sleep(5);
+            }
+            assertThat(actions.get()).isEqualTo(8_000);
+            assertThat(frames.get()).isEqualTo(2_000);
+            assertThat(overlap.get()).as("the endpoint was used by two threads at once").isFalse();
+            assertThat(r.failure()).isNull();
+        }
+    }
 }
