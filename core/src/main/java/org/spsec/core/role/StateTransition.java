@@ -17,7 +17,7 @@ import org.spsec.core.model.ParticipantState;
  * row); which security events drive the state is {@link SecurityStateMachine#securityEvent}'s
  * rule, tabled there too.
  */
-public enum StateTransition {
+enum StateTransition {
     START_SECURITY("power-up: registers and keys loaded, Start Security", WAITING, NOT_SET),
     TIME_ADOPTED("a verified time response from the Sync (own Seed key, own request's random)", SECURE, WAITING),
     SYNC_WITH_SEED("the Sync role holding a Seed key: it owns the group clock", SECURE, WAITING),
@@ -41,13 +41,13 @@ public enum StateTransition {
     }
 
     /** What causes it, for people. */
-    public String trigger() { return trigger; }
+    String trigger() { return trigger; }
 
-    public ParticipantState to() { return to; }
+    ParticipantState to() { return to; }
 
     /** The states it may leave. */
-    public Set<ParticipantState> from() { return from; }
+    Set<ParticipantState> from() { return from; }
 
     /** Whether it may leave {@code state}. */
-    public boolean allowedFrom(ParticipantState state) { return from.contains(state); }
+    boolean allowedFrom(ParticipantState state) { return from.contains(state); }
 }

@@ -9,7 +9,7 @@ package org.spsec.core.time;
  * therefore not what keeps nonces unique; {@link TimeLine} is, by refusing any T that is not
  * after the last one sealed. {@link #adopt} is the forward-only variant.
  */
-public final class GroupClock {
+final class GroupClock {
     private final TickRate rate;
     private long anchorTicks;
     private long anchorNanos;
