@@ -50,8 +50,9 @@ import org.spsec.transport.CanBus;
  * }
  * }</pre>
  *
- * <p><b>Threading.</b> Each participant owns two threads: its loop ({@code spsec-P<id>}), the
- * only thread that touches the protocol engine, and a callback thread ({@code spsec-P<id>-callbacks})
+ * <p><b>Threading.</b> Each participant owns two threads: its loop ({@code spsec-P<id>}), which
+ * works the protocol engine (one thread at a time: a thread calling {@link #send} while the loop
+ * waits seals and sends the frame itself, under the loop's lock), and a callback thread ({@code spsec-P<id>-callbacks})
  * that runs {@code onData} and {@code onEvent}, one at a time, in the order the loop saw them. A
  * slow callback therefore never delays the protocol (time answers, heartbeats), but it delays the
  * callbacks after it. Every public method is thread-safe and may be called from a callback.
@@ -115,9 +116,10 @@ public final class SpsecParticipant implements AutoCloseable {
     }
 
     /**
-     * Sends a data unit with an 11-bit identifier (0..7FFh). Thread-safe: the data unit is handed to
-     * the loop, and this waits for its answer (normally well under a millisecond; up to 20 ms on
-     * SocketCAN, whose wait cannot be woken). The wait is not interruptible; an interrupt is kept
+     * Sends a data unit with an 11-bit identifier (0..7FFh). Thread-safe: while the loop waits, the
+     * data unit is sealed and sent on this thread; else it is handed to the loop, and this waits for
+     * its answer (normally well under a millisecond; up to 20 ms on SocketCAN, whose wait cannot be
+     * woken). The wait is not interruptible; an interrupt is kept
      * for the caller.
      *
      * @return {@link SendResult#SENT}, or why nothing was sent
@@ -187,7 +189,7 @@ public final class SpsecParticipant implements AutoCloseable {
         return null;
     }
 
-    /** On the loop thread. */
+    /** Under the loop's lock (on the loop thread, or inline on the sender's). */
     private SendResult submit(long now, int canId, boolean extended, byte[] data) {
         if (closed) {
             return SendResult.CLOSED;
@@ -202,7 +204,7 @@ public final class SpsecParticipant implements AutoCloseable {
         }
     }
 
-    /** On the loop thread. */
+    /** Under the loop's lock (after each step of the loop or of an inline send). */
     private ParticipantSnapshot snapshotNow() {
         ParticipantState s = engine.state();
         boolean secure = engine.synchronizedToGroup() && (s == ParticipantState.SECURE || s == ParticipantState.WARNING);
@@ -222,7 +224,7 @@ public final class SpsecParticipant implements AutoCloseable {
         return null;
     }
 
-    /** On the loop thread: hands the event to the callback thread. */
+    /** Under the loop's lock (on the loop thread, or inline on a sender's): hands the event to the callback thread. */
     private void deliver(NodeEvent e, Consumer<DataUnit> onData, Consumer<SpsecEvent> onEvent) {
         if (e instanceof NodeEvent.DataReceived d) {
             if (onData != null) {
@@ -462,7 +464,7 @@ public final class SpsecParticipant implements AutoCloseable {
             SpsecParticipant p = new SpsecParticipant(pid, storage, engine, canBus, callbacks, onData, onEvent);
             if (onEvent != null) {
                 for (String n : notices) {
-                    SpsecEvent e = new SpsecEvent(SpsecEvent.Type.NOTICE, pid, null, null, 0, n);
+                    SpsecEvent e = new SpsecEvent(SpsecEvent.Type.NOTICE, pid, null, NodeState.NOT_SET, 0, n); // before start
                     p.callback(() -> onEvent.accept(e));
                 }
             }

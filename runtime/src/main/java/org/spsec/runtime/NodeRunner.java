@@ -51,6 +51,8 @@ public final class NodeRunner implements AutoCloseable {
     /** Held by whoever works on the endpoint: the loop (except while it waits) or an inline action. */
     private final ReentrantLock lock = new ReentrantLock();
     private volatile boolean inline;
+    /** True only while the loop waits in {@code bus.receive}: the one time an action may run inline. */
+    private volatile boolean waiting;
     private volatile boolean running = true;
     private volatile Throwable failure;
     private LongConsumer afterStep;
@@ -68,8 +70,9 @@ public final class NodeRunner implements AutoCloseable {
     }
 
     /**
-     * Runs {@code step} on the loop thread after every pass of the loop (a frame received, a
-     * deadline reached, actions run, or a wait that ended empty), with the current monotonic time:
+     * Runs {@code step} after every pass of the loop (a frame received, a deadline reached, actions
+     * run, or a wait that ended empty), and after every inline action, with the current monotonic
+     * time, on the thread that did the work (the loop's, or an inline action's caller's):
      * the place to drain results an endpoint keeps besides its events (a Configurator's) or to
      * publish a snapshot of its state. What it queues is sent at once. Set it before {@link #start}.
      */
@@ -93,9 +96,9 @@ public final class NodeRunner implements AutoCloseable {
      * or from inside a listener: those queue it).
      */
     public void execute(LongConsumer action) {
-        if (inline && running && actions.isEmpty() && !lock.isHeldByCurrentThread() && lock.tryLock()) {
+        if (inline && waiting && running && actions.isEmpty() && !lock.isHeldByCurrentThread() && lock.tryLock()) {
             try {
-                if (running && actions.isEmpty()) {
+                if (running && waiting && actions.isEmpty()) {
                     runInline(action);
                     return;
                 }
@@ -110,9 +113,14 @@ public final class NodeRunner implements AutoCloseable {
     /**
      * Lets {@link #execute} run an action on the calling thread when the loop is waiting (see the
      * class comment). For senders that care about latency: an embedded participant's {@code send}.
+     * Only on a transport that can be woken ({@link CanBus#wakesUp()}): on SocketCAN the loop could
+     * not be told that the action set an earlier deadline (a frame waiting for the next tick), and
+     * it would leave up to a wait slice (20 ms) late; there {@code execute} keeps queueing. Not for
+     * a {@link org.spsec.transport.VirtualTimeBus} while it runs (its time would not be the only
+     * thing moving the endpoint).
      */
     public NodeRunner inlineExecution(boolean on) {
-        this.inline = on;
+        this.inline = on && wakeable;
         return this;
     }
 
@@ -126,14 +134,23 @@ public final class NodeRunner implements AutoCloseable {
                 afterStep.accept(clock.monotonicNanos());
             }
         } catch (IOException | RuntimeException e) {
-            failure = e; // as on the loop: the node stops
-            running = false;
-            bus.wakeup();
+            fail(e); // as on the loop: the node stops
             return;
+        } catch (Error e) {
+            fail(e);
+            throw e;
         }
         if (endpoint.nextDeadline() < deadlineBefore) {
             bus.wakeup(); // the loop waits for the old deadline: let it look again
         }
+    }
+
+    private void fail(Throwable e) {
+        if (failure == null) {
+            failure = e;
+        }
+        running = false;
+        bus.wakeup();
     }
 
     /** The clock this loop reads (the bus's). */
@@ -162,7 +179,13 @@ public final class NodeRunner implements AutoCloseable {
                 } finally {
                     lock.unlock();
                 }
-                ReceivedFrame r = bus.receive(wait); // the only time the loop does not hold the lock
+                ReceivedFrame r;
+                waiting = true; // the only time the loop does not hold the lock
+                try {
+                    r = bus.receive(wait);
+                } finally {
+                    waiting = false;
+                }
                 lock.lock();
                 try {
                     if (r != null) {
@@ -192,7 +215,9 @@ public final class NodeRunner implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException | RuntimeException e) {
-            failure = e;
+            if (failure == null) {
+                failure = e; // an inline action's failure, if first, is the one kept
+            }
         } finally {
             running = false;
         }

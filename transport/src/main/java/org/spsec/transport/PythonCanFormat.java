@@ -17,10 +17,18 @@ import org.spsec.core.canfd.CanFrame;
  * {@code error_state_indicator}.
  */
 public final class PythonCanFormat {
+    /**
+     * Buffers sized for a CAN frame's datagram (at most about 170 bytes): msgpack-core's defaults
+     * (8 KiB for a packer, 8 KiB for decoding strings) made every frame sent or received allocate
+     * 9 and 17 KB, and the garbage collector pause with them.
+     */
+    private static final MessagePack.PackerConfig PACKER = new MessagePack.PackerConfig().withBufferSize(256);
+    private static final MessagePack.UnpackerConfig UNPACKER = new MessagePack.UnpackerConfig().withStringDecoderBufferSize(64);
+
     private PythonCanFormat() {}
 
     public static byte[] encode(CanFrame f, double timestampSeconds) {
-        try (MessageBufferPacker p = MessagePack.newDefaultBufferPacker()) {
+        try (MessageBufferPacker p = PACKER.newBufferPacker()) {
             p.packMapHeader(11);
             p.packString("timestamp").packDouble(timestampSeconds);
             p.packString("arbitration_id").packInt(f.id());
@@ -49,7 +57,7 @@ public final class PythonCanFormat {
         boolean brs = false;
         boolean special = false;
         byte[] data = new byte[0];
-        try (MessageUnpacker u = MessagePack.newDefaultUnpacker(datagram, 0, length)) {
+        try (MessageUnpacker u = UNPACKER.newUnpacker(datagram, 0, length)) {
             int n = u.unpackMapHeader();
             for (int i = 0; i < n; i++) {
                 String key = u.unpackString();

@@ -152,8 +152,8 @@ final class DataPlane {
             long t = ctx.timeLine.groupTime(now);
             if (channel.verifyOutsideWindow(t, frame.id(), scratch, 0, frame.length()) == Verdict.OK) {
                 long offsetTicks = channel.openedTimestamp() - t;
-                offsetMs = ctx.timeLine.rate().nanos(offsetTicks) / 1e6;
-                what += String.format(" (sender %+.1f ms off, tag verified)", offsetMs);
+                offsetMs = Math.round(ctx.timeLine.rate().nanos(offsetTicks) / 1e5) / 10.0; // 0.1 ms, as written
+                what += String.format(java.util.Locale.ROOT, " (sender %+.1f ms off, tag verified)", offsetMs);
                 if (kind != FrameKind.TIME_BROADCAST && ctx.timeClient.vote(now, frame.id(), Long.signum(offsetTicks)) != 0) {
                     ctx.timeClient.ownTimeInDoubt(now, "most senders outside the window in one direction");
                 }

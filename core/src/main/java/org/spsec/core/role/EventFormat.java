@@ -61,7 +61,7 @@ public final class EventFormat {
                     f.add(new Field("verdict", r.verdict().label()));
                     f.add(new Field("can_id", canId(r.canId(), r.extended())));
                     f.add(new Field("sender", r.sender() == 0 ? null : r.sender()));
-                    f.add(new Field("offset_ms", r.senderOffsetMs() == null ? null : Math.round(r.senderOffsetMs() * 10) / 10.0));
+                    f.add(new Field("offset_ms", r.senderOffsetMs())); // rounded to 0.1 ms where it is made
                 }
                 yield line("security_event", e, code, s.name(), String.format("event %sh %s: %s", code, s.name(), s.detail()), true, f);
             }

@@ -38,7 +38,7 @@ public sealed interface NodeEvent {
     /**
      * Why a stamped frame was refused, for machines: its kind, the verdict, its identifier, the
      * participant it names (0 if its identifier names none, as for data units and broadcasts),
-     * and, for a frame outside the window whose tag verified, the sender's offset in ms (else null).
+     * and, for a frame outside the window whose tag verified, the sender's offset in ms, to 0.1 ms (else null).
      */
     record Rejection(FrameKind kind, Verdict verdict, int canId, boolean extended, int sender, Double senderOffsetMs) {}
 

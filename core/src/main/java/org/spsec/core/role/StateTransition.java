@@ -26,9 +26,11 @@ enum StateTransition {
     SECURITY_ABORT("Warning for 30 s while the own time stayed in doubt for 4 s although the node asked the Sync, "
             + "or time broadcasts failing for 30 s with no fresh time; never on the Sync", WAITING, SECURE, WARNING, CONFIGURATION),
     ENTER_CONFIG("a valid Finished exchange opens a configuration session", CONFIGURATION, WAITING, SECURE, WARNING),
-    EXIT_CONFIG_SYNCHRONIZED("Terminate or session time-out, with the same Seed key, role and ID: services restart", SECURE, CONFIGURATION),
+    EXIT_CONFIG_SYNCHRONIZED("Terminate or session time-out, with the same Seed key, role and ID: services restart "
+            + "(from Warning too: an abort during a long session left Configuration, and the node resynchronized)",
+            SECURE, CONFIGURATION, WARNING),
     EXIT_CONFIG_UNSYNCHRONIZED("Terminate or session time-out after the Seed key, role or ID changed (or none was held): "
-            + "resynchronize", WAITING, CONFIGURATION);
+            + "resynchronize (from Secure or Warning too, after such an abort)", WAITING, CONFIGURATION, SECURE, WARNING);
 
     private final String trigger;
     private final ParticipantState to;

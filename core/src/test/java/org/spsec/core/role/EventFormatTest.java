@@ -25,7 +25,7 @@ class EventFormatTest {
     @Test
     void aRejectionIsWrittenForMachines() {
         NodeEvent e = new NodeEvent.SecurityEventRaised(1, 5, 0xEE00, "data on 183: outside-window (sender +16.6 ms off, tag verified)",
-                ParticipantState.WARNING, new NodeEvent.Rejection(FrameKind.DATA, Verdict.OUTSIDE_WINDOW, 0x183, false, 0, 16.62));
+                ParticipantState.WARNING, new NodeEvent.Rejection(FrameKind.DATA, Verdict.OUTSIDE_WINDOW, 0x183, false, 0, 16.6));
         EventFormat.Line l = EventFormat.of(e);
         assertThat(l.state()).isEqualTo("warning");
         assertThat(l.audited()).isTrue();
