@@ -218,6 +218,11 @@ public final class NodeRunner implements AutoCloseable {
             if (failure == null) {
                 failure = e; // an inline action's failure, if first, is the one kept
             }
+        } catch (Error e) {
+            if (failure == null) {
+                failure = e;
+            }
+            throw e;
         } finally {
             running = false;
         }
@@ -250,13 +255,20 @@ public final class NodeRunner implements AutoCloseable {
         }
     }
 
-    /** Stops the loop (sending what is queued) and waits for it. */
+    /**
+     * Stops the loop (sending what is queued) and waits for it, and for an inline action still
+     * running on another thread: when this returns, nobody works on the endpoint any more (unless
+     * the loop hung for over 2 s each way), so its owner may close it.
+     */
     @Override
     public void close() {
         running = false;
         bus.wakeup();
         try {
             thread.join(2_000);
+            if (lock.tryLock(2, java.util.concurrent.TimeUnit.SECONDS)) {
+                lock.unlock();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -18,7 +18,9 @@ import org.spsec.core.canfd.CanFrame;
  */
 public final class PythonCanFormat {
     /**
-     * Buffers sized for a CAN frame's datagram (at most about 170 bytes): msgpack-core's defaults
+     * Buffers sized for a CAN frame's datagram (about 220 bytes for 64 data bytes; a packer grows
+     * past its buffer, and a string longer than the decoding buffer is decoded in pieces, so these
+     * sizes bound nothing but the allocation): msgpack-core's defaults
      * (8 KiB for a packer, 8 KiB for decoding strings) made every frame sent or received allocate
      * 9 and 17 KB, and the garbage collector pause with them.
      */
