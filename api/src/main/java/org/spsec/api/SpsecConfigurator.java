@@ -55,6 +55,8 @@ public final class SpsecConfigurator implements AutoCloseable {
     /** On the loop thread only. */
     private Job current;
     private volatile boolean closed;
+    /** Jobs handed to the loop but not yet taken by it: close() fails them (the loop may have ended first). */
+    private final java.util.Set<Job> submitted = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private SpsecConfigurator(ConfiguratorEngine engine, CanBus bus, Map<RootKeyKind, RootKey> keys) {
         this.engine = engine;
@@ -193,6 +195,7 @@ public final class SpsecConfigurator implements AutoCloseable {
         queue.clear();
         current = null;
         left.forEach(j -> j.fail("the Configurator was closed"));
+        failSubmitted();
         if (integrator != null) {
             integrator.close();
         }
@@ -218,7 +221,11 @@ public final class SpsecConfigurator implements AutoCloseable {
         if (closed || !runner.running()) {
             throw new IllegalStateException("the Configurator is closed");
         }
+        submitted.add(job);
         runner.execute(now -> {
+            if (!submitted.remove(job)) {
+                return; // failed by close() already
+            }
             if (closed) {
                 job.fail("the Configurator was closed");
                 return;
@@ -228,6 +235,18 @@ public final class SpsecConfigurator implements AutoCloseable {
                 next(now);
             }
         });
+        if (closed) {
+            failSubmitted(); // close() ran meanwhile and may have missed this job: its loop will not take it
+        }
+    }
+
+    /** Fails every job handed to the loop that the loop has not taken (each exactly once). */
+    private void failSubmitted() {
+        for (Job j : submitted) {
+            if (submitted.remove(j)) {
+                j.fail("the Configurator was closed");
+            }
+        }
     }
 
     /**

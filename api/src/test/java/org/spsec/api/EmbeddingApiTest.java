@@ -132,6 +132,40 @@ class EmbeddingApiTest {
         assertThatThrownBy(() -> c.read(2, 0x61)).isInstanceOf(IllegalStateException.class).hasMessage("the Configurator is closed");
     }
 
+    /**
+     * Operations asked for while another thread closes the Configurator all finish: none is left
+     * waiting forever. A guard: the window it protects (an operation handed over just as the loop
+     * ends) is too narrow to hit on demand.
+     */
+    @Test
+    void operationsRacingCloseAllFinish() throws Exception {
+        Path group = keys("race.keys", "integrator", "seed");
+        for (int round = 0; round < 20; round++) {
+            SpsecConfigurator c = SpsecConfigurator.builder().bus(bus).keys(group).timeout(Duration.ofMillis(50)).start();
+            java.util.List<CompletableFuture<byte[]>> futures = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            Thread asker = new Thread(() -> {
+                try {
+                    go.await();
+                    for (int i = 0; i < 200; i++) {
+                        futures.add(c.read(9, 0x61));
+                    }
+                } catch (IllegalStateException closed) {
+                    // refused at once: nothing to wait for
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            asker.start();
+            go.countDown();
+            c.close();
+            asker.join(60_000);
+            for (CompletableFuture<byte[]> f : futures) {
+                assertThatThrownBy(() -> f.get(60, TimeUnit.SECONDS)).as("round %d", round).isInstanceOf(ExecutionException.class);
+            }
+        }
+    }
+
     private Path keys(String name, String... kinds) throws Exception {
         StringBuilder text = new StringBuilder();
         for (String k : kinds) {
