@@ -10,6 +10,7 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.spsec.core.bytes.Hex;
+import org.spsec.core.canfd.CanFrame;
 import org.spsec.core.crypto.AeadAlgorithm;
 import org.spsec.core.engine.StampMode;
 import org.spsec.core.engine.Verdict;
@@ -108,7 +109,7 @@ public final class InspectCommand implements Callable<Integer> {
                 }
                 String line = Candump.format(c);
                 String time = line.substring(1, line.indexOf(')'));
-                String id = c.frame().extended() ? String.format("%08X", c.frame().id()) : String.format("%03X", c.frame().id());
+                String id = CanFrame.idText(c.frame().id(), c.frame().extended());
                 String payload = j.payload() == null ? null : Hex.of(j.payload());
                 if (json) {
                     out.println(JsonLines.frame(n, time, id, j, observer.offsetMs(j)));

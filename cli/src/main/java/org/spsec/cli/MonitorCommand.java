@@ -3,9 +3,6 @@ package org.spsec.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -13,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import org.spsec.core.canfd.CanFrame;
 import org.spsec.core.crypto.AeadAlgorithm;
 import org.spsec.core.engine.StampMode;
 import org.spsec.core.engine.Verdict;
@@ -208,7 +206,7 @@ public final class MonitorCommand implements Callable<Integer> {
             webFeed.event(r.wallNanos(), j);
         }
         if (json) {
-            String id = r.frame().extended() ? String.format("%08X", r.frame().id()) : String.format("%03X", r.frame().id());
+            String id = CanFrame.idText(r.frame().id(), r.frame().extended());
             out.println(JsonLines.frame(j.number(), JsonLines.seconds(r.wallNanos()), id, v, j.offsetMs()));
         } else if (v.verdict() != Verdict.OK && v.verdict() != Verdict.UNVERIFIABLE) {
             line(out, r.wallNanos() / 1_000_000L, String.format("REJECTED %s on %X%s: %s", v.kind().label(), r.frame().id(),

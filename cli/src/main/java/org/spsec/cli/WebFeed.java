@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import org.spsec.cli.web.DashboardServer;
+import org.spsec.core.canfd.CanFrame;
 import org.spsec.core.canfd.FrameKind;
 import org.spsec.core.engine.Verdict;
 import org.spsec.core.role.GroupWatch;
@@ -115,7 +116,7 @@ final class WebFeed implements AutoCloseable {
         boolean rejected = v.verdict() != Verdict.OK && v.verdict() != Verdict.UNVERIFIABLE;
         boolean control = kind == FrameKind.SESSION || kind == FrameKind.TIME_REQUEST || kind == FrameKind.TIME_RESPONSE;
         if (rejected || control) {
-            String id = j.frame().extended() ? String.format("%08X", j.frame().id()) : String.format("%03X", j.frame().id());
+            String id = CanFrame.idText(j.frame().id(), j.frame().extended());
             publish(JsonLines.frame(j.number(), JsonLines.seconds(wallNanos), id, v, j.offsetMs()));
         }
     }

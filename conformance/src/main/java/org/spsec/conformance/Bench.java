@@ -261,7 +261,7 @@ final class Bench implements AutoCloseable {
     String candump(ToolNode.Seen s) {
         CanFrame f = s.frame();
         double secs = (s.at() - started) / 1e9;
-        String id = f.extended() ? String.format("%08X", f.id()) : String.format("%03X", f.id());
+        String id = CanFrame.idText(f.id(), f.extended());
         return String.format(java.util.Locale.ROOT, "(%.6f) %s %s##%d%s", secs, s.tx() ? "tx" : "rx", id, f.bitRateSwitch() ? 1 : 0,
                 Hex.of(f.data()).toUpperCase(java.util.Locale.ROOT));
     }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.spsec.core.canfd.CanFrame;
-import org.spsec.core.canfd.ControlId;
 import org.spsec.core.canfd.FrameKind;
 import org.spsec.core.model.ParticipantId;
 import org.spsec.core.model.ParticipantState;
@@ -21,18 +20,6 @@ import org.spsec.core.role.NodeEvent;
 class AbortDuringSessionTest {
     private static final ParticipantId P2 = ParticipantId.of(2);
 
-    private static CanFrame lastOf(Network net, String sender, FrameKind kind) {
-        return net.bus.capture().stream().filter(c -> c.sender().equals(sender)
-                        && ControlId.classify(c.frame().id(), c.frame().extended()) == kind)
-                .map(SimulatedBus.Captured::frame).reduce((a, b) -> b).orElseThrow();
-    }
-
-    private static CanFrame flipped(CanFrame f) {
-        byte[] d = f.data();
-        d[d.length - 1] ^= 1;
-        return CanFrame.fd(f.id(), f.extended(), d, 0, d.length);
-    }
-
     private static boolean changedTo(Network net, int since, ParticipantState to, String causePrefix) {
         return net.bus.events().subList(since, net.bus.events().size()).stream()
                 .anyMatch(r -> r.node() == net.node(2) && r.event() instanceof NodeEvent.StateChanged s && s.to() == to
@@ -44,8 +31,8 @@ class AbortDuringSessionTest {
         Network net = new Network(91, 3);
         net.commission(1, 4, 0xFFFF_FFFFL, Duration.ofSeconds(60));
         net.bus.runFor(Duration.ofSeconds(11)); // a broadcast after commissioning
-        CanFrame broadcast = flipped(lastOf(net, "P1", FrameKind.TIME_BROADCAST));
-        CanFrame heartbeat = flipped(lastOf(net, "P3", FrameKind.HEARTBEAT));
+        CanFrame broadcast = Network.tampered(net.lastFrame("P1", FrameKind.TIME_BROADCAST));
+        CanFrame heartbeat = Network.tampered(net.lastFrame("P3", FrameKind.HEARTBEAT));
         net.bus.powerOff(net.node(1)); // the Sync is gone: no fresh time clears the doubt
         for (int s = 0; s < 25; s++) { // failing broadcasts: own time in doubt, the failure clock runs
             net.bus.inject("attacker", broadcast);

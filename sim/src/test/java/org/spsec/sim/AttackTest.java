@@ -23,12 +23,6 @@ import org.spsec.core.role.ParticipantEngine;
 class AttackTest {
     private static final ParticipantId P2 = ParticipantId.of(2);
 
-    private static CanFrame lastOf(Network net, String sender, FrameKind kind) {
-        return net.bus.capture().stream().filter(c -> c.sender().equals(sender)
-                        && ControlId.classify(c.frame().id(), c.frame().extended()) == kind)
-                .map(SimulatedBus.Captured::frame).reduce((a, b) -> b).orElseThrow();
-    }
-
     @Test
     void replayedHeartbeatsCannotHideASilentParticipant() {
         Network net = new Network(40, 4);
@@ -38,7 +32,7 @@ class AttackTest {
         net.bus.runUntil(() -> net.bus.capture().subList(seen, net.bus.capture().size()).stream()
                 .anyMatch(c -> c.sender().equals("P4") && ControlId.classify(c.frame().id(), true) == FrameKind.HEARTBEAT),
                 Duration.ofSeconds(2), Duration.ofMillis(1));
-        CanFrame heartbeat = lastOf(net, "P4", FrameKind.HEARTBEAT); // just sent
+        CanFrame heartbeat = net.lastFrame("P4", FrameKind.HEARTBEAT); // just sent
         net.bus.powerOff(net.node(4));
         net.bus.inject("attacker", heartbeat); // within the window: a replay
         net.bus.runFor(Duration.ofMillis(5));
@@ -58,7 +52,7 @@ class AttackTest {
         Network net = new Network(41, 3);
         net.commission(1, 4, 0xFFFF_FFFFL, Duration.ofSeconds(60));
         net.bus.runFor(Duration.ofSeconds(11)); // at least one broadcast after commissioning
-        CanFrame broadcast = lastOf(net, "P1", FrameKind.TIME_BROADCAST);
+        CanFrame broadcast = net.lastFrame("P1", FrameKind.TIME_BROADCAST);
         long before = net.engine(2).groupTime(net.node(2).localTime(net.bus.now()));
         net.bus.inject("attacker", broadcast);
         net.bus.runFor(Duration.ofMillis(1));

@@ -25,13 +25,9 @@ class EventStreamTest {
         net.bus.runUntil(() -> net.bus.capture().subList(sent, net.bus.capture().size()).stream()
                 .anyMatch(c -> c.sender().equals("P3") && ControlId.classify(c.frame().id(), true) == FrameKind.HEARTBEAT),
                 Duration.ofSeconds(2), Duration.ofMillis(1)); // a fresh one: inside the window
-        CanFrame heartbeat = net.bus.capture().stream()
-                .filter(c -> c.sender().equals("P3") && ControlId.classify(c.frame().id(), true) == FrameKind.HEARTBEAT)
-                .map(SimulatedBus.Captured::frame).reduce((a, b) -> b).orElseThrow();
-        byte[] data = heartbeat.data();
-        data[data.length - 1] ^= 1; // the tag no longer verifies
+        CanFrame heartbeat = net.lastFrame("P3", FrameKind.HEARTBEAT);
         int seen = net.bus.events().size();
-        net.bus.inject("attacker", CanFrame.fd(heartbeat.id(), true, data, 0, data.length));
+        net.bus.inject("attacker", Network.tampered(heartbeat));
         net.bus.runFor(Duration.ofMillis(5));
 
         List<SimulatedBus.Reported> atP2 = net.bus.events().subList(seen, net.bus.events().size()).stream()

@@ -11,6 +11,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import org.spsec.core.canfd.FrameKind;
+import org.spsec.core.canfd.ControlId;
+import org.spsec.core.canfd.CanFrame;
 import org.spsec.core.crypto.AeadAlgorithm;
 import org.spsec.core.keys.KeyId;
 import org.spsec.core.keys.KeyMaterial;
@@ -193,6 +196,20 @@ final class Network {
             }
         }
         return out;
+    }
+
+    /** The last frame of {@code kind} that {@code sender} put on the bus. */
+    CanFrame lastFrame(String sender, FrameKind kind) {
+        return bus.capture().stream().filter(c -> c.sender().equals(sender)
+                        && ControlId.classify(c.frame().id(), c.frame().extended()) == kind)
+                .map(SimulatedBus.Captured::frame).reduce((a, b) -> b).orElseThrow();
+    }
+
+    /** {@code f} with the last bit of its data flipped: its tag no longer verifies. */
+    static CanFrame tampered(CanFrame f) {
+        byte[] d = f.data();
+        d[d.length - 1] ^= 1;
+        return CanFrame.fd(f.id(), f.extended(), d, 0, d.length);
     }
 
     List<SimulatedBus.Reported> securityEvents(int code) {

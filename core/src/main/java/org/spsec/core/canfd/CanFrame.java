@@ -85,10 +85,14 @@ public final class CanFrame {
         return 31 * (31 * Integer.hashCode(id) + (extended ? 1 : 0)) + Arrays.hashCode(data);
     }
 
+    /** An identifier as candump writes it: hex without {@code 0x}, 8 digits for 29-bit, 3 for 11-bit. */
+    public static String idText(int id, boolean extended) {
+        return extended ? String.format("%08X", id) : String.format("%03X", id);
+    }
+
     /** candump-like: {@code 1EFF00FB##1<hex>} (29-bit IDs with 8 digits, 11-bit with 3). */
     @Override
     public String toString() {
-        String idText = extended ? String.format("%08X", id) : String.format("%03X", id);
-        return idText + (fd ? "##" + (bitRateSwitch ? "1" : "0") : "#") + Hex.of(data).toUpperCase(java.util.Locale.ROOT);
+        return idText(id, extended) + (fd ? "##" + (bitRateSwitch ? "1" : "0") : "#") + Hex.of(data).toUpperCase(java.util.Locale.ROOT);
     }
 }

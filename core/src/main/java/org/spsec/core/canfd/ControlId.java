@@ -100,7 +100,7 @@ public record ControlId(FrameKind kind, Cpmt type, int b2, boolean toParticipant
         ControlId c = tryDecode(canId, extended);
         if (c == null) {
             throw new DecodeException(Reason.UNKNOWN_IDENTIFIER,
-                    String.format("%s is not a control-plane identifier", extended ? String.format("%08X", canId) : String.format("%03X", canId)));
+                    String.format("%s is not a control-plane identifier", CanFrame.idText(canId, extended)));
         }
         return c;
     }

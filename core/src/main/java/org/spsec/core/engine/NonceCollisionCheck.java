@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.spsec.core.canfd.CanFrame;
 
 /**
  * Finds identifiers that would share data-plane nonces (SPEC section 6, a defect of the
@@ -33,7 +34,7 @@ public final class NonceCollisionCheck {
 
         @Override
         public String toString() {
-            return extended ? String.format("%08X", id) : String.format("%03X", id);
+            return CanFrame.idText(id, extended);
         }
     }
 

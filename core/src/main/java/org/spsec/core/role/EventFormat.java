@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import org.spsec.core.bytes.Hex;
+import org.spsec.core.canfd.CanFrame;
 import org.spsec.core.model.ParticipantState;
 
 /**
@@ -59,14 +60,14 @@ public final class EventFormat {
                 if (r != null) {
                     f.add(new Field("kind", r.kind().label()));
                     f.add(new Field("verdict", r.verdict().label()));
-                    f.add(new Field("can_id", canId(r.canId(), r.extended())));
+                    f.add(new Field("can_id", CanFrame.idText(r.canId(), r.extended())));
                     f.add(new Field("sender", r.sender() == 0 ? null : r.sender()));
                     f.add(new Field("offset_ms", r.senderOffsetMs())); // rounded to 0.1 ms where it is made
                 }
                 yield line("security_event", e, code, s.name(), String.format("event %sh %s: %s", code, s.name(), s.detail()), true, f);
             }
             case NodeEvent.DataReceived d -> {
-                f.add(new Field("can_id", canId(d.canId(), d.extended())));
+                f.add(new Field("can_id", CanFrame.idText(d.canId(), d.extended())));
                 f.add(new Field("payload", Hex.of(d.payload())));
                 f.add(new Field("state", state));
                 yield line("data", e, null, "data", String.format("data %X %s", d.canId(), Hex.of(d.payload())), false, f);
@@ -104,11 +105,6 @@ public final class EventFormat {
     /** A state as the CLI, JSON and audit log write it (lower case), or null. */
     public static String state(ParticipantState s) {
         return s == null ? null : s.name().toLowerCase(Locale.ROOT);
-    }
-
-    /** An identifier as candump writes it: 3 hex digits for 11-bit, 8 for 29-bit. */
-    public static String canId(int id, boolean extended) {
-        return extended ? String.format("%08X", id) : String.format("%03X", id);
     }
 
     private static Line line(String type, NodeEvent e, String code, String name, String text, boolean audited, List<Field> f) {

@@ -31,18 +31,12 @@ final class TimerTable<K extends Enum<K>> {
 
     void cancel(K key) { put(key.ordinal(), NONE); }
 
-    boolean isSet(K key) { return deadlines[key.ordinal()] != NONE; }
-
-    long get(K key) { return deadlines[key.ordinal()]; }
-
     /** True (and cancels it) if {@code key} is due at {@code now}. */
     boolean expire(K key, long now) {
         return expireAt(key.ordinal(), now);
     }
 
     void setSlot(int slot, long deadline) { put(named + slot, deadline); }
-
-    void cancelSlot(int slot) { put(named + slot, NONE); }
 
     /** True (and cancels it) if numbered {@code slot} is due at {@code now}. */
     boolean expireSlot(int slot, long now) {
@@ -65,12 +59,6 @@ final class TimerTable<K extends Enum<K>> {
             rescan = false;
         }
         return earliest;
-    }
-
-    void cancelAll() {
-        Arrays.fill(deadlines, NONE);
-        earliest = NONE;
-        rescan = false;
     }
 
     private boolean expireAt(int i, long now) {

@@ -16,7 +16,6 @@ import org.spsec.core.model.Cpmt;
 import org.spsec.core.model.ParticipantId;
 import org.spsec.core.model.Register;
 import org.spsec.core.role.ConfiguratorEngine;
-import org.spsec.core.role.ConfiguratorResult;
 import org.spsec.core.role.InMemoryParticipantStorage;
 import org.spsec.core.role.ParticipantConfig;
 import org.spsec.core.role.ParticipantEngine;

@@ -42,7 +42,7 @@ public final class Candump {
     public static String format(CapturedFrame c) {
         CanFrame f = c.frame();
         long micros = Math.floorDiv(c.timeNanos(), 1000);
-        String id = f.extended() ? String.format("%08X", f.id()) : String.format("%03X", f.id());
+        String id = CanFrame.idText(f.id(), f.extended());
         String sep = f.fd() ? "##" + ((f.bitRateSwitch() ? 1 : 0)) : "#";
         return String.format(Locale.ROOT, "(%d.%06d) %s %s%s%s", Math.floorDiv(micros, 1_000_000), Math.floorMod(micros, 1_000_000),
                 c.iface(), id, sep, HEX.formatHex(f.data()));
